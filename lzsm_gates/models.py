@@ -1,0 +1,189 @@
+r"""Periodically driven Hamiltonians of the LZSM problems.
+
+Every model of the project has the form
+
+.. math::
+
+    H(t) = H_0 + A\, f(\omega t)\, V, \qquad f \in \{\sin, \cos\},
+
+with a static part :math:`H_0`, one drive operator :math:`V`, a drive
+amplitude :math:`A` and angular frequency :math:`\omega` (internal units,
+see :mod:`lzsm_gates.units`).  The single-qubit gate problem
+(physics.md Sec. 1) is
+
+.. math::
+
+    H(t) = -\frac{\Delta}{2}\sigma_z + A \sin(\omega t)\,\sigma_x ,
+
+with :math:`\sigma_z|0\rangle = +|0\rangle` (:math:`|0\rangle` is the ground
+state).  The two-qubit parametric coupling (Sec. 4) is the same form with
+:math:`H_0 = -\tfrac{\Delta_1}{2}\sigma_{z1} - \tfrac{\Delta_2}{2}\sigma_{z2}`
+and :math:`V = \sigma_{x1}\sigma_{x2}`; the O3L model of the entanglement
+protocols uses a cosine detuning drive.  One class,
+:class:`DrivenModel`, serves all of them: the exact propagators
+(:mod:`lzsm_gates.propagate`), the Floquet analysis and the
+qiskit-dynamics :class:`~qiskit_dynamics.Solver` are all built from it.
+
+Tensor products put qubit 1 on the left: the two-qubit basis is
+:math:`|q_1 q_2\rangle` = ``|00>, |01>, |10>, |11>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+import numpy as np
+from qiskit_dynamics import Signal, Solver
+
+from .units import LZSMInputError, check_finite, check_positive
+
+__all__ = [
+    "PAULI_I",
+    "PAULI_X",
+    "PAULI_Y",
+    "PAULI_Z",
+    "DrivenModel",
+    "qubit_model",
+    "coupled_qubits_model",
+    "check_hermitian",
+]
+
+PAULI_I = np.eye(2, dtype=complex)
+PAULI_X = np.array([[0, 1], [1, 0]], dtype=complex)
+PAULI_Y = np.array([[0, -1j], [1j, 0]], dtype=complex)
+PAULI_Z = np.array([[1, 0], [0, -1]], dtype=complex)
+
+Waveform = Literal["sin", "cos"]
+_WAVEFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sin": np.sin, "cos": np.cos}
+
+
+def check_hermitian(name: str, matrix: np.ndarray, *, atol: float = 1e-12) -> np.ndarray:
+    """Return ``matrix`` as a complex square array, raising if it is not Hermitian.
+
+    Raises
+    ------
+    LZSMInputError
+        If the matrix is not square, has NaN/inf entries, or :math:`\\|H - H^\\dagger\\| > atol`.
+    """
+    m = np.asarray(matrix, dtype=complex)
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise LZSMInputError(f"{name} must be a square matrix, got shape {m.shape}")
+    if not np.all(np.isfinite(m)):
+        raise LZSMInputError(f"{name} contains NaN or inf")
+    dev = np.abs(m - m.conj().T).max()
+    if dev > atol * max(1.0, np.abs(m).max()):
+        raise LZSMInputError(f"{name} must be Hermitian, |H - H^dag| = {dev:.3g}")
+    return m
+
+
+@dataclass(frozen=True)
+class DrivenModel:
+    r"""A Hamiltonian :math:`H(t) = H_0 + A f(\omega t) V` with period :math:`T = 2\pi/\omega`.
+
+    Parameters
+    ----------
+    static : ndarray, shape (d, d)
+        Hermitian :math:`H_0` (internal energy units).
+    drive_operator : ndarray, shape (d, d)
+        Hermitian :math:`V`.
+    waveform : {"sin", "cos"}
+        The periodic function :math:`f`.
+    labels : tuple of str, optional
+        Names of the basis states (for plots and reports).
+    """
+
+    static: np.ndarray
+    drive_operator: np.ndarray
+    waveform: Waveform = "sin"
+    labels: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        h0 = check_hermitian("static", self.static)
+        v = check_hermitian("drive_operator", self.drive_operator)
+        if h0.shape != v.shape:
+            raise LZSMInputError(f"static {h0.shape} and drive_operator {v.shape} must have the same shape")
+        if self.waveform not in _WAVEFORMS:
+            raise LZSMInputError(f"waveform must be 'sin' or 'cos', got {self.waveform!r}")
+        object.__setattr__(self, "static", h0)
+        object.__setattr__(self, "drive_operator", v)
+
+    @property
+    def dim(self) -> int:
+        """Hilbert-space dimension d."""
+        return self.static.shape[0]
+
+    @property
+    def is_real(self) -> bool:
+        """True if :math:`H_0` and :math:`V` are real (time-reversal symmetric)."""
+        return bool(np.all(self.static.imag == 0) and np.all(self.drive_operator.imag == 0))
+
+    def drive(self, t: np.ndarray, amplitude: np.ndarray, frequency: np.ndarray) -> np.ndarray:
+        r"""Drive coefficient :math:`A f(\omega t)` (broadcasting)."""
+        return amplitude * _WAVEFORMS[self.waveform](frequency * t)
+
+    def hamiltonian(self, t: float, amplitude: float, frequency: float) -> np.ndarray:
+        """The matrix :math:`H(t)` for one parameter point."""
+        return self.static + float(self.drive(t, amplitude, frequency)) * self.drive_operator
+
+    def norm_bound(self, amplitude: np.ndarray) -> np.ndarray:
+        r"""Upper bound :math:`\|H_0\| + |A|\,\|V\|` of the spectral norm of :math:`H(t)`."""
+        return np.linalg.norm(self.static, 2) + np.abs(amplitude) * np.linalg.norm(self.drive_operator, 2)
+
+    def signal(self, amplitude: float, frequency: float, *, start: float = 0.0, periods: float = 1.0) -> Signal:
+        r"""The drive as a real baseband qiskit-dynamics :class:`~qiskit_dynamics.Signal`.
+
+        The signal is :math:`A f(\omega (t - t_0))` for
+        :math:`t_0 \le t \le t_0 + n T` and zero outside (idle), with
+        :math:`t_0` = ``start`` and :math:`n` = ``periods``.
+        """
+        a = float(check_finite("amplitude", amplitude))
+        w = float(check_positive("frequency", frequency))
+        t0 = float(check_finite("start", start))
+        stop = t0 + float(check_positive("periods", periods)) * 2 * np.pi / w
+        fn = _WAVEFORMS[self.waveform]
+
+        def envelope(t):  # noqa: ANN001 - qiskit-dynamics passes floats or arrays
+            t = np.asarray(t)
+            return np.where((t >= t0) & (t <= stop), a * fn(w * (t - t0)), 0.0)
+
+        return Signal(envelope, carrier_freq=0.0, name="lzsm_drive")
+
+    def solver(self, **kwargs) -> Solver:
+        """A qiskit-dynamics :class:`~qiskit_dynamics.Solver` for this model (signal = drive coefficient).
+
+        Extra keyword arguments go to :class:`~qiskit_dynamics.Solver` (e.g.
+        ``static_dissipators`` for a Lindblad model).
+        """
+        return Solver(static_hamiltonian=self.static, hamiltonian_operators=[self.drive_operator], **kwargs)
+
+
+def qubit_model(gap: float = 1.0) -> DrivenModel:
+    r"""Single-qubit LZSM model :math:`-\tfrac{\Delta}{2}\sigma_z + A\sin(\omega t)\sigma_x`.
+
+    Parameters
+    ----------
+    gap : float
+        :math:`\Delta` in internal units (1 for the gate problems).
+    """
+    d = float(check_positive("gap", gap))
+    return DrivenModel(-0.5 * d * PAULI_Z, PAULI_X, "sin", labels=("0", "1"))
+
+
+def coupled_qubits_model(gap1: float = 1.0, gap2: float = 1.0) -> DrivenModel:
+    r"""Two qubits with a parametrically driven coupling (gates paper Sec. IV).
+
+    .. math::
+
+        H_2(t) = -\frac{\Delta_1}{2}\sigma_{z1} - \frac{\Delta_2}{2}\sigma_{z2}
+                 + A \sin(\omega t)\, \sigma_{x1}\sigma_{x2}
+
+    Parameters
+    ----------
+    gap1, gap2 : float
+        Qubit gaps in internal units (qubit 1 is the left tensor factor).
+    """
+    d1 = float(check_positive("gap1", gap1))
+    d2 = float(check_positive("gap2", gap2))
+    static = -0.5 * d1 * np.kron(PAULI_Z, PAULI_I) - 0.5 * d2 * np.kron(PAULI_I, PAULI_Z)
+    return DrivenModel(static, np.kron(PAULI_X, PAULI_X), "sin", labels=("00", "01", "10", "11"))
