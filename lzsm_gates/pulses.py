@@ -1,0 +1,155 @@
+r"""One-period sinusoidal LZSM pulses with idle and virtual-Z segments.
+
+A gate is the sequence
+
+.. math::
+
+    V = R_z(\phi_\mathrm{after})\, e^{-iH_0 t_2}\, U(T)\, e^{-iH_0 t_1}\, R_z(\phi_\mathrm{before}),
+
+an idle of length :math:`t_1`, one drive period :math:`A f(\omega t)` of
+length :math:`T = 2\pi/\omega`, an idle :math:`t_2`, and optional virtual-Z
+frame changes (zero duration, McKay et al. 2017) with
+:math:`R_z(\phi) = e^{-i\phi\sigma_z/2}`.  For the single qubit
+:math:`e^{-iH_0 t} = e^{+i\Delta t\sigma_z/2} = R_z(-\Delta t)`.
+
+All quantities are in internal units (see :mod:`lzsm_gates.units`);
+:meth:`LZSMPulse.to_physical` converts for an AWG.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from qiskit_dynamics import Signal
+
+from .models import PAULI_Z, DrivenModel
+from .propagate import period_propagator, static_propagator
+from .units import Device, LZSMInputError, check_finite, check_positive
+
+__all__ = ["LZSMPulse", "rz"]
+
+
+def rz(phi: float | np.ndarray) -> np.ndarray:
+    r""":math:`R_z(\phi) = e^{-i\phi\sigma_z/2}`, batched over ``phi``."""
+    return static_propagator(0.5 * PAULI_Z, phi)
+
+
+@dataclass(frozen=True)
+class LZSMPulse:
+    r"""One drive period framed by idles (and, for one qubit, virtual-Z phases).
+
+    Parameters
+    ----------
+    amplitude : float
+        Drive amplitude :math:`A` (units of :math:`\Delta`).
+    frequency : float
+        Drive angular frequency :math:`\omega > 0` (units of :math:`\Delta`).
+    idle_before, idle_after : float
+        Idle times :math:`t_1, t_2 \ge 0` (units of :math:`1/\Delta`).
+    vz_before, vz_after : float
+        Virtual-Z frame phases (rad), zero duration.
+    """
+
+    amplitude: float
+    frequency: float
+    idle_before: float = 0.0
+    idle_after: float = 0.0
+    vz_before: float = 0.0
+    vz_after: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_finite("amplitude", self.amplitude)
+        check_positive("frequency", self.frequency)
+        check_positive("idle_before", self.idle_before, allow_zero=True)
+        check_positive("idle_after", self.idle_after, allow_zero=True)
+        check_finite("vz_before", self.vz_before)
+        check_finite("vz_after", self.vz_after)
+
+    @property
+    def period(self) -> float:
+        r"""Drive period :math:`T = 2\pi/\omega`."""
+        return 2 * np.pi / self.frequency
+
+    @property
+    def duration(self) -> float:
+        """Total duration :math:`t_1 + T + t_2`."""
+        return self.idle_before + self.period + self.idle_after
+
+    @property
+    def has_virtual_z(self) -> bool:
+        """True if a virtual-Z phase is set."""
+        return self.vz_before != 0.0 or self.vz_after != 0.0
+
+    def signal(self, model: DrivenModel) -> Signal:
+        """The whole pulse (idles included) as a real baseband qiskit-dynamics :class:`~qiskit_dynamics.Signal`."""
+        return model.signal(self.amplitude, self.frequency, start=self.idle_before)
+
+    def times(self, dt: float) -> np.ndarray:
+        """Midpoints :math:`(k + 1/2)\\,dt` of the AWG samples covering the pulse."""
+        n = int(np.ceil(self.duration / float(check_positive("dt", dt)) - 1e-9))
+        return (np.arange(n) + 0.5) * dt
+
+    def samples(self, model: DrivenModel, dt: float) -> np.ndarray:
+        """Drive samples at the midpoints of ``dt``-long intervals (see :meth:`times`)."""
+        return np.asarray(self.signal(model)(self.times(dt)), dtype=float)
+
+    def propagator(self, model: DrivenModel) -> np.ndarray:
+        """Exact unitary of the whole pulse (batched Magnus propagator plus analytic idles and frames)."""
+        u = static_propagator(model.static, self.idle_after) @ period_propagator(
+            model, self.amplitude, self.frequency
+        ) @ static_propagator(model.static, self.idle_before)
+        if self.has_virtual_z:
+            if model.dim != 2:
+                raise LZSMInputError("virtual-Z phases are defined for single-qubit pulses (dim 2) only")
+            u = rz(self.vz_after) @ u @ rz(self.vz_before)
+        return u
+
+    def simulate(self, model: DrivenModel, *, rtol: float = 1e-12, atol: float = 1e-12) -> np.ndarray:
+        """Unitary of the pulse from an adaptive qiskit-dynamics solve of its :class:`Signal` (independent route).
+
+        The drive period is solved piecewise on its own interval (the idles
+        have no drive), virtual-Z phases are applied as frame changes.
+        """
+        solver = model.solver()
+        y0 = np.eye(model.dim, dtype=complex)
+        res = solver.solve(
+            t_span=[self.idle_before, self.idle_before + self.period],
+            y0=y0,
+            signals=[self.signal(model)],
+            method="DOP853",
+            rtol=rtol,
+            atol=atol,
+        )
+        u = static_propagator(model.static, self.idle_after) @ np.asarray(res.y[-1]) @ static_propagator(
+            model.static, self.idle_before
+        )
+        if self.has_virtual_z:
+            u = rz(self.vz_after) @ u @ rz(self.vz_before)
+        return u
+
+    def to_physical(self, device: Device) -> dict[str, Any]:
+        r"""AWG parameters in physical units.
+
+        Returns
+        -------
+        dict
+            ``amplitude_mhz`` (:math:`A/2\pi`), ``frequency_mhz``
+            (:math:`\omega/2\pi`), ``period_ns``, ``idle_before_ns``,
+            ``idle_after_ns``, ``duration_ns``, ``vz_before_rad``, ``vz_after_rad``.
+        """
+        return {
+            "amplitude_mhz": float(device.frequency_to_hz(self.amplitude)) / 1e6,
+            "frequency_mhz": float(device.frequency_to_hz(self.frequency)) / 1e6,
+            "period_ns": float(device.time_to_ns(self.period)),
+            "idle_before_ns": float(device.time_to_ns(self.idle_before)),
+            "idle_after_ns": float(device.time_to_ns(self.idle_after)),
+            "duration_ns": float(device.time_to_ns(self.duration)),
+            "vz_before_rad": self.vz_before,
+            "vz_after_rad": self.vz_after,
+        }
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain dictionary of the internal-unit parameters (JSON round trip with ``LZSMPulse(**d)``)."""
+        return {k: float(v) for k, v in asdict(self).items()}

@@ -1,0 +1,783 @@
+r"""Parameter sweeps: one engine for every map of the project.
+
+Every parameter map (transition probability :math:`P(A, \omega)`, gate-error
+maps, decoherence rates, entanglement maps over two to four parameters) is a
+function evaluated on the Cartesian product of a few named parameter axes.
+:func:`run_sweep` evaluates such a function and returns a labelled
+:class:`xarray.Dataset`.
+
+Design
+------
+* **Axes.**  An :class:`Axis` is a name, a 1-D array of finite values and a
+  unit label (:meth:`Axis.linear`, :meth:`Axis.log`, :meth:`Axis.explicit`).
+  The grid is the Cartesian product of the axes in the order given, flattened
+  in C order (last axis fastest), i.e. the order of
+  ``np.meshgrid(*values, indexing="ij")``.
+* **Batched evaluation.**  The flattened grid is cut into chunks of
+  ``chunk_size`` points.  The function is called once per chunk as
+  ``func(**{axis_name: values_at_the_chunk_points})`` and returns a mapping
+  ``output_name -> array`` of shape ``(n,)`` or ``(n, *extra)``; trailing
+  dimensions become dataset dimensions ``f"{name}_dim{i}"``.  A per-point
+  function can be used with ``vectorized=False``.
+* **Execution.**  Chunks run in-process by default, or on any
+  :class:`concurrent.futures.Executor`-like object: anything with
+  ``submit(fn, *args)`` returning futures that have ``result()``,
+  ``add_done_callback()`` and ``cancel()``.  This covers
+  :class:`~concurrent.futures.ProcessPoolExecutor` and a
+  ``dask.distributed.Client``; the engine itself never imports dask.
+* **Checkpoints.**  With ``checkpoint=<directory>`` every finished chunk is
+  written atomically (temporary file, then :func:`os.replace`) as soon as it
+  arrives.  A manifest holds a fingerprint of the sweep (axes with units and
+  values, outputs, chunk size, ``vectorized`` and a key naming the function),
+  so a directory belonging to a different sweep is refused.  A rerun loads
+  the finished chunks and computes only the missing ones; a finished sweep
+  reloads without calling the function.
+* **Bad chunks.**  A chunk whose function raises, or returns non-finite
+  values, missing or unexpected outputs, or arrays of the wrong shape, is
+  never silently dropped.  It is recorded with the ranges of every axis over
+  its points and the error text, its points are NaN in the result, and it is
+  not checkpointed (a rerun retries it).  ``on_error="report"`` keeps the
+  rest, warns, and stores the failures in ``ds.attrs["failures"]`` (a JSON
+  string, see :func:`sweep_failures`); ``on_error="raise"`` stops at the
+  first bad chunk and raises :class:`SweepError`, which carries the failures
+  and the partial dataset.
+* **Storage.**  :func:`save_result` / :func:`load_result` write and read a
+  self-describing ``.npz`` file (arrays exactly, attributes as JSON), which
+  needs no netCDF library and keeps complex outputs.  Result attributes are
+  strings and numbers only, so ``ds.to_netcdf`` also works where a netCDF
+  backend that supports the data types is installed.
+
+Examples
+--------
+>>> import numpy as np
+>>> from lzsm_gates.sweeps import Axis, run_sweep
+>>> def model(A, omega):
+...     return {"P": np.sin(A / omega) ** 2}
+>>> ds = run_sweep(model, [Axis.linear("A", 0.5, 4.0, 8, units="Delta"),
+...                        Axis.log("omega", 0.5, 8.0, 5, units="Delta")],
+...                outputs={"P": ""}, progress=False)
+>>> ds["P"].dims
+('A', 'omega')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from tqdm.auto import tqdm
+
+from .units import LZSMInputError, check_finite
+
+__all__ = [
+    "Axis",
+    "SweepError",
+    "run_sweep",
+    "sweep_failures",
+    "save_result",
+    "load_result",
+]
+
+_ON_ERROR = ("report", "raise")
+_MANIFEST = "manifest.json"
+_CHECKPOINT_FORMAT = "lzsm_gates.sweep-checkpoint"
+_RESULT_FORMAT = "lzsm_gates.sweep-result"
+_FORMAT_VERSION = 1
+_MAX_LISTED_FAILURES = 10
+
+
+@dataclass(frozen=True, eq=False)
+class Axis:
+    """A named parameter axis of a sweep.
+
+    Parameters
+    ----------
+    name : str
+        Axis name; a Python identifier, since it is passed to the swept
+        function as a keyword argument.  It becomes the dataset dimension.
+    values : array_like
+        Finite real values, 1-D and non-empty.  Stored as a read-only float
+        array.
+    units : str
+        Unit label, stored as the ``units`` attribute of the coordinate.
+    scale : {"explicit", "linear", "log"}
+        How the values were generated (stored as the ``scale`` attribute,
+        e.g. to choose a logarithmic plot axis).
+
+    Raises
+    ------
+    LZSMInputError
+        If the name is not an identifier or the values are empty, not 1-D,
+        complex, or not finite.
+    """
+
+    name: str
+    values: np.ndarray
+    units: str = ""
+    scale: str = "explicit"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.isidentifier():
+            raise LZSMInputError(f"axis name must be a Python identifier (a keyword argument name), got {self.name!r}")
+        values = check_finite(f"values of axis {self.name!r}", self.values)
+        if values.ndim != 1:
+            raise LZSMInputError(
+                f"values of axis {self.name!r} must be 1-D with at least one entry, got shape {values.shape}"
+            )
+        values = values.copy()
+        values.flags.writeable = False
+        object.__setattr__(self, "values", values)
+        if not isinstance(self.units, str):
+            raise LZSMInputError(f"units of axis {self.name!r} must be a string, got {self.units!r}")
+        if self.scale not in ("explicit", "linear", "log"):
+            raise LZSMInputError(
+                f"scale of axis {self.name!r} must be 'explicit', 'linear' or 'log', got {self.scale!r}"
+            )
+
+    @classmethod
+    def linear(cls, name: str, start: float, stop: float, num: int, units: str = "") -> Axis:
+        """Evenly spaced values from ``start`` to ``stop`` inclusive (``num >= 1`` points)."""
+        start_, stop_ = _check_bounds(name, start, stop)
+        return cls(name, np.linspace(start_, stop_, _check_num(name, num)), units, "linear")
+
+    @classmethod
+    def log(cls, name: str, start: float, stop: float, num: int, units: str = "") -> Axis:
+        """Logarithmically spaced values from ``start`` to ``stop`` inclusive; both bounds must be > 0."""
+        start_, stop_ = _check_bounds(name, start, stop)
+        for label, bound in (("start", start_), ("stop", stop_)):
+            if bound <= 0:
+                raise LZSMInputError(f"{label} of log axis {name!r} must lie in (0, inf), got {bound!r}")
+        return cls(name, np.geomspace(start_, stop_, _check_num(name, num)), units, "log")
+
+    @classmethod
+    def explicit(cls, name: str, values: Any, units: str = "") -> Axis:
+        """An axis with the given values, in the given order."""
+        return cls(name, values, units, "explicit")
+
+    def __len__(self) -> int:
+        return self.values.size
+
+    def __repr__(self) -> str:
+        return (
+            f"Axis({self.name!r}, {self.values.size} values in [{self.values.min():g}, {self.values.max():g}], "
+            f"units={self.units!r}, scale={self.scale!r})"
+        )
+
+
+class SweepError(RuntimeError):
+    """A sweep with ``on_error="raise"`` met a bad chunk.
+
+    Attributes
+    ----------
+    failures : list of dict
+        The failure records (see :func:`run_sweep`).
+    dataset : xarray.Dataset
+        The partial result: every chunk finished before the failure; all
+        other points are NaN.
+    """
+
+    def __init__(self, message: str, failures: list[dict[str, Any]], dataset: xr.Dataset) -> None:
+        super().__init__(message)
+        self.failures = failures
+        self.dataset = dataset
+
+
+def run_sweep(
+    func: Callable[..., Mapping[str, Any]],
+    axes: Sequence[Axis],
+    *,
+    outputs: Mapping[str, str] | None = None,
+    vectorized: bool = True,
+    chunk_size: int = 4096,
+    checkpoint: str | os.PathLike[str] | None = None,
+    key: str | None = None,
+    executor: Any = None,
+    progress: bool = True,
+    on_error: str = "report",
+    description: str = "",
+    attrs: Mapping[str, Any] | None = None,
+) -> xr.Dataset:
+    """Evaluate ``func`` on the grid spanned by ``axes`` and return a labelled dataset.
+
+    Parameters
+    ----------
+    func : callable
+        With ``vectorized=True``: ``func(**{name: array})`` receives, for each
+        axis, a 1-D float array of that axis' values at the ``n`` points of a
+        chunk, and returns a mapping ``output_name -> array`` of shape
+        ``(n,)`` or ``(n, *extra)``, real or complex.  With
+        ``vectorized=False``: ``func(**{name: float})`` is called per point and
+        returns a mapping ``output_name -> scalar or array of shape extra``.
+        It must be picklable to run on a process-based executor.
+    axes : sequence of Axis
+        The axes, in the order of the result's dimensions.
+    outputs : mapping of str to str, optional
+        Expected output names and their units.  If omitted, the names are
+        taken from the first good chunk and the units are ``""``.  Every chunk
+        must return exactly these names.
+    vectorized : bool
+        Whether ``func`` is batched (default) or per point.
+    chunk_size : int
+        Number of grid points per call (and per checkpoint file), >= 1.
+    checkpoint : path-like, optional
+        Directory for per-chunk checkpoints; created if missing.  It must be
+        empty or hold a checkpoint of the same sweep.
+    key : str, optional
+        Names the computation in the checkpoint fingerprint; defaults to the
+        qualified name of ``func``.  Change it when the function changes.
+    executor : Executor-like, optional
+        Object with ``submit(fn, *args)`` returning futures (e.g. a
+        :class:`concurrent.futures.ProcessPoolExecutor` or a
+        ``dask.distributed.Client``).  Default: run in-process.  The executor
+        is not shut down.
+    progress : bool
+        Show a progress bar over chunks.
+    on_error : {"report", "raise"}
+        What to do with bad chunks (see the module docstring).
+    description : str
+        Stored as ``attrs["description"]`` and used as the progress label.
+    attrs : mapping, optional
+        Extra dataset attributes (use strings and numbers to keep the result
+        netCDF-compatible).  The engine's keys ``description``,
+        ``chunk_size``, ``n_chunks`` and ``failures`` take precedence.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions named after the axes (plus ``f"{output}_dim{i}"`` for
+        trailing output dimensions); coordinates with ``units`` and ``scale``
+        attributes; one float64 or complex128 data variable per output with a
+        ``units`` attribute.  Points of failed chunks are NaN.  The failures,
+        one record per bad chunk with keys ``chunk``, ``start``, ``stop``
+        (flat point indices), ``points``, ``parameters`` (axis name ->
+        ``[min, max]`` over the chunk) and ``error``, are stored as a JSON
+        string in ``attrs["failures"]``; read them with :func:`sweep_failures`.
+
+    Raises
+    ------
+    LZSMInputError
+        For invalid arguments or a checkpoint directory of a different sweep.
+    SweepError
+        With ``on_error="raise"``, at the first bad chunk.
+
+    Warns
+    -----
+    RuntimeWarning
+        With ``on_error="report"``, listing the bad chunks and their parameter
+        ranges; also when a stored chunk cannot be read and is recomputed.
+    """
+    grid = _Grid(_check_axes(axes), _check_chunk_size(chunk_size))
+    declared = _check_outputs(outputs, grid.axes)
+    if on_error not in _ON_ERROR:
+        raise LZSMInputError(f"on_error must be one of {_ON_ERROR}, got {on_error!r}")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise LZSMInputError(
+            f"executor must have a submit(fn, *args) method returning futures, got {type(executor).__name__}"
+        )
+    if not callable(func):
+        raise LZSMInputError(f"func must be callable, got {type(func).__name__}")
+
+    store = None
+    if checkpoint is not None:
+        spec = _fingerprint_spec(grid, declared, bool(vectorized), key if key is not None else _qualified_name(func))
+        store = _ChunkStore.open(Path(checkpoint), spec)
+    results = _Assembler(grid, declared)
+
+    pending = []
+    for index in range(grid.n_chunks):
+        if store is not None and store.has(index):
+            stored = store.load(index)
+            if stored is not None and results.accept(index, stored) is None:
+                continue
+            warnings.warn(
+                f"checkpoint chunk {index} in {store.directory} is unreadable or inconsistent; recomputing it",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        pending.append(index)
+
+    failures: list[dict[str, Any]] = []
+    with (
+        tqdm(
+            total=grid.n_chunks,
+            initial=grid.n_chunks - len(pending),
+            desc=description or "sweep",
+            unit="chunk",
+            disable=not progress,
+        ) as bar,
+        closing(_execute(func, bool(vectorized), grid, pending, executor)) as outcomes,
+    ):
+        for index, outcome in outcomes:
+            error = _describe_exception(outcome) if isinstance(outcome, Exception) else results.accept(index, outcome)
+            bar.update()
+            if error is None:
+                if store is not None:
+                    store.save(index, results.chunk_arrays(index))
+                continue
+            failures.append(grid.failure_record(index, error))
+            if on_error == "raise":
+                failures.sort(key=lambda record: record["chunk"])
+                dataset = results.to_dataset(_result_attrs(description, attrs, grid, failures))
+                cause = outcome if isinstance(outcome, Exception) else None
+                raise SweepError(
+                    f"{_failure_line(failures[0])}; the partial result is in SweepError.dataset", failures, dataset
+                ) from cause
+
+    failures.sort(key=lambda record: record["chunk"])
+    if failures:
+        failed_points = sum(record["points"] for record in failures)
+        lines = [_failure_line(record) for record in failures[:_MAX_LISTED_FAILURES]]
+        if len(failures) > _MAX_LISTED_FAILURES:
+            lines.append(f"... and {len(failures) - _MAX_LISTED_FAILURES} more (see attrs['failures'])")
+        warnings.warn(
+            f"{len(failures)} of {grid.n_chunks} sweep chunks failed ({failed_points} of {grid.size} points set to "
+            "NaN; rerun with the same checkpoint to retry only them):\n  " + "\n  ".join(lines),
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return results.to_dataset(_result_attrs(description, attrs, grid, failures))
+
+
+def sweep_failures(ds: xr.Dataset) -> list[dict[str, Any]]:
+    """The failure records stored by :func:`run_sweep` in ``ds.attrs["failures"]`` (empty if none)."""
+    return json.loads(ds.attrs.get("failures", "[]"))
+
+
+def save_result(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write a dataset to a single ``.npz`` file (arrays exact, attributes as JSON).
+
+    The file is written atomically and at exactly ``path`` (no suffix is
+    appended).  Variables must have numeric, boolean or string dtype;
+    attributes must be JSON-serialisable (NumPy scalars and arrays are
+    converted to Python numbers and lists).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The dataset, e.g. a :func:`run_sweep` result.
+    path : path-like
+        Destination file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    LZSMInputError
+        If a variable has object dtype or an attribute cannot be stored.
+    """
+    path = Path(path)
+    arrays: dict[str, np.ndarray] = {}
+    entries = []
+    for kind, names in (("coord", list(ds.coords)), ("data", list(ds.data_vars))):
+        for name in names:
+            variable = ds[name].variable
+            if variable.dtype.kind not in "biufcUS":
+                raise LZSMInputError(
+                    f"variable {name!r} has dtype {variable.dtype}; save_result stores only numbers and strings"
+                )
+            slot = f"v{len(entries)}"
+            arrays[slot] = np.asarray(variable.values)
+            entries.append(
+                {"name": name, "kind": kind, "slot": slot, "dims": list(variable.dims), "attrs": dict(variable.attrs)}
+            )
+    meta = {"format": _RESULT_FORMAT, "version": _FORMAT_VERSION, "attrs": dict(ds.attrs), "variables": entries}
+    try:
+        arrays["__meta__"] = np.array(json.dumps(meta, default=_json_default))
+    except TypeError as exc:
+        raise LZSMInputError(f"dataset attributes must be JSON-serialisable: {exc}") from exc
+    _atomic_savez(path, arrays)
+    return path
+
+
+def load_result(path: str | os.PathLike[str]) -> xr.Dataset:
+    """Read a dataset written by :func:`save_result`.
+
+    Raises
+    ------
+    LZSMInputError
+        If the file is not a :func:`save_result` file.
+    """
+    with np.load(Path(path), allow_pickle=False) as data:
+        if "__meta__" not in data.files:
+            raise LZSMInputError(f"{path} is not a file written by lzsm_gates.sweeps.save_result")
+        meta = json.loads(str(data["__meta__"]))
+        if meta.get("format") != _RESULT_FORMAT or meta.get("version") != _FORMAT_VERSION:
+            raise LZSMInputError(
+                f"{path} has format {meta.get('format')!r} version {meta.get('version')!r}; "
+                f"expected {_RESULT_FORMAT!r} version {_FORMAT_VERSION}"
+            )
+        coords, data_vars = {}, {}
+        for entry in meta["variables"]:
+            target = coords if entry["kind"] == "coord" else data_vars
+            target[entry["name"]] = xr.Variable(entry["dims"], data[entry["slot"]], entry["attrs"])
+    return xr.Dataset(data_vars, coords, meta["attrs"])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_bounds(name: str, start: float, stop: float) -> tuple[float, float]:
+    return float(check_finite(f"start of axis {name!r}", start)), float(check_finite(f"stop of axis {name!r}", stop))
+
+
+def _check_num(name: str, num: int) -> int:
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 1:
+        raise LZSMInputError(f"num of axis {name!r} must be an integer in [1, inf), got {num!r}")
+    return int(num)
+
+
+def _check_axes(axes: Sequence[Axis]) -> tuple[Axis, ...]:
+    if isinstance(axes, Axis):
+        axes = (axes,)
+    axes = tuple(axes)
+    if not axes:
+        raise LZSMInputError("axes must hold at least one Axis, got none")
+    for axis in axes:
+        if not isinstance(axis, Axis):
+            raise LZSMInputError(f"axes must be Axis objects, got {type(axis).__name__}")
+    names = [axis.name for axis in axes]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise LZSMInputError(f"axis names must be unique, got {duplicated} more than once in {names}")
+    return axes
+
+
+def _check_chunk_size(chunk_size: int) -> int:
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise LZSMInputError(f"chunk_size must be an integer in [1, inf), got {chunk_size!r}")
+    return int(chunk_size)
+
+
+def _check_outputs(outputs: Mapping[str, str] | None, axes: tuple[Axis, ...]) -> dict[str, str] | None:
+    if outputs is None:
+        return None
+    if not isinstance(outputs, Mapping) or not outputs:
+        raise LZSMInputError(f"outputs must be a non-empty mapping output name -> units, got {outputs!r}")
+    axis_names = {axis.name for axis in axes}
+    for name, units in outputs.items():
+        if not isinstance(name, str) or not name or name in axis_names:
+            raise LZSMInputError(f"output names must be non-empty strings other than the axis names, got {name!r}")
+        if not isinstance(units, str):
+            raise LZSMInputError(f"units of output {name!r} must be a string, got {units!r}")
+    return dict(outputs)
+
+
+def _qualified_name(func: Callable[..., Any]) -> str:
+    qualname = getattr(func, "__qualname__", type(func).__qualname__)
+    return f"{getattr(func, '__module__', None) or type(func).__module__}.{qualname}"
+
+
+def _describe_exception(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _failure_line(record: dict[str, Any]) -> str:
+    ranges = ", ".join(
+        f"{name} = {low:g}" if low == high else f"{name} in [{low:g}, {high:g}]"
+        for name, (low, high) in record["parameters"].items()
+    )
+    return f"chunk {record['chunk']} ({record['points']} points; {ranges}): {record['error']}"
+
+
+def _result_attrs(
+    description: str, attrs: Mapping[str, Any] | None, grid: _Grid, failures: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        **(dict(attrs) if attrs else {}),
+        "description": description,
+        "chunk_size": grid.chunk_size,
+        "n_chunks": grid.n_chunks,
+        "failures": json.dumps(failures),
+    }
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} value {value!r} is not JSON-serialisable")
+
+
+def _atomic_savez(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write ``arrays`` as an ``.npz`` file at ``path`` via a temporary file and :func:`os.replace`."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class _Grid:
+    """The flattened Cartesian grid of the axes and its division into chunks."""
+
+    def __init__(self, axes: tuple[Axis, ...], chunk_size: int) -> None:
+        self.axes = axes
+        self.shape = tuple(len(axis) for axis in axes)
+        self.size = int(np.prod(self.shape))
+        self.chunk_size = chunk_size
+        self.n_chunks = -(-self.size // chunk_size)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        start = index * self.chunk_size
+        return start, min(start + self.chunk_size, self.size)
+
+    def parameters(self, index: int) -> dict[str, np.ndarray]:
+        """Axis name -> values at the chunk's points (C order over the grid)."""
+        start, stop = self.bounds(index)
+        positions = np.unravel_index(np.arange(start, stop), self.shape)
+        return {axis.name: axis.values[position] for axis, position in zip(self.axes, positions)}
+
+    def failure_record(self, index: int, error: str) -> dict[str, Any]:
+        start, stop = self.bounds(index)
+        parameters = {
+            name: [float(values.min()), float(values.max())] for name, values in self.parameters(index).items()
+        }
+        return {
+            "chunk": index,
+            "start": start,
+            "stop": stop,
+            "points": stop - start,
+            "parameters": parameters,
+            "error": error,
+        }
+
+
+def _evaluate_chunk(
+    func: Callable[..., Mapping[str, Any]], vectorized: bool, parameters: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Evaluate one chunk (runs on the executor's workers; must stay a module-level function)."""
+    if vectorized:
+        result = func(**parameters)
+        if not isinstance(result, Mapping):
+            raise TypeError(
+                f"the sweep function must return a mapping output name -> array, got {type(result).__name__}"
+            )
+        return {name: np.asarray(value) for name, value in result.items()}
+    n = next(iter(parameters.values())).size
+    rows = []
+    for i in range(n):
+        row = func(**{name: float(values[i]) for name, values in parameters.items()})
+        if not isinstance(row, Mapping):
+            raise TypeError(f"the sweep function must return a mapping output name -> value, got {type(row).__name__}")
+        if rows and set(row) != set(rows[0]):
+            raise ValueError(
+                f"the sweep function returned outputs {sorted(row)} at one point and {sorted(rows[0])} at another"
+            )
+        rows.append(row)
+    return {name: np.stack([np.asarray(row[name]) for row in rows]) for name in rows[0]}
+
+
+def _execute(
+    func: Callable[..., Mapping[str, Any]], vectorized: bool, grid: _Grid, pending: list[int], executor: Any
+) -> Iterator[tuple[int, dict[str, np.ndarray] | Exception]]:
+    """Yield ``(chunk index, outputs or the exception raised)`` for each pending chunk, in completion order.
+
+    Exceptions other than :class:`Exception` (``KeyboardInterrupt``) propagate.
+    On exit, futures not yet collected are cancelled.
+    """
+    if executor is None:
+        for index in pending:
+            try:
+                outcome: dict[str, np.ndarray] | Exception = _evaluate_chunk(func, vectorized, grid.parameters(index))
+            except Exception as exc:
+                outcome = exc
+            yield index, outcome
+        return
+    finished: queue.Queue[Any] = queue.Queue()
+    futures = {}
+    try:
+        for index in pending:
+            future = executor.submit(_evaluate_chunk, func, vectorized, grid.parameters(index))
+            futures[future] = index
+            future.add_done_callback(finished.put)
+        for _ in range(len(futures)):
+            future = finished.get()
+            try:
+                outcome = future.result()
+            except Exception as exc:
+                outcome = exc
+            yield futures.pop(future), outcome
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+class _Assembler:
+    """Collects validated chunk outputs into flat, NaN-initialised result arrays."""
+
+    def __init__(self, grid: _Grid, declared: dict[str, str] | None) -> None:
+        self.grid = grid
+        self.units = declared
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def accept(self, index: int, outputs: Mapping[str, np.ndarray]) -> str | None:
+        """Store a chunk's outputs; return ``None``, or why they are bad (then nothing is stored)."""
+        start, stop = self.grid.bounds(index)
+        n = stop - start
+        expected = set(self.units) if self.units is not None else set(self.arrays) or None
+        if expected is not None and set(outputs) != expected:
+            return (
+                f"returned outputs {sorted(outputs)}, expected {sorted(expected)}"
+                f" (missing {sorted(expected - set(outputs))}, unexpected {sorted(set(outputs) - expected)})"
+            )
+        if not outputs:
+            return "returned no outputs"
+        for name, value in outputs.items():
+            if value.dtype.kind not in "biufc":
+                return f"output {name!r} has dtype {value.dtype}, expected real or complex numbers"
+            if value.ndim == 0 or value.shape[0] != n:
+                return f"output {name!r} has shape {value.shape}, expected ({n}, ...) for a chunk of {n} points"
+            if name in self.arrays and value.shape[1:] != self.arrays[name].shape[1:]:
+                return f"output {name!r} has shape {value.shape}, expected {(n, *self.arrays[name].shape[1:])}"
+            bad = ~np.isfinite(value)
+            if bad.any():
+                return f"output {name!r} has {int(bad.sum())} non-finite (NaN or inf) values"
+        for name, value in outputs.items():
+            complex_value = value.dtype.kind == "c"
+            if name not in self.arrays:
+                dtype = np.complex128 if complex_value else np.float64
+                self.arrays[name] = np.full((self.grid.size, *value.shape[1:]), np.nan, dtype=dtype)
+            elif complex_value and self.arrays[name].dtype.kind != "c":
+                self.arrays[name] = self.arrays[name].astype(np.complex128)
+            self.arrays[name][start:stop] = value
+        return None
+
+    def chunk_arrays(self, index: int) -> dict[str, np.ndarray]:
+        start, stop = self.grid.bounds(index)
+        return {name: array[start:stop] for name, array in self.arrays.items()}
+
+    def to_dataset(self, attrs: dict[str, Any]) -> xr.Dataset:
+        dims = tuple(axis.name for axis in self.grid.axes)
+        coords = {
+            axis.name: (axis.name, np.array(axis.values), {"units": axis.units, "scale": axis.scale})
+            for axis in self.grid.axes
+        }
+        names = list(self.units) if self.units is not None else list(self.arrays)
+        data_vars = {}
+        for name in names:
+            # A declared output that no chunk produced is all-NaN with one value per point.
+            flat = self.arrays.get(name, np.full(self.grid.size, np.nan))
+            extra = flat.shape[1:]
+            data_vars[name] = (
+                dims + tuple(f"{name}_dim{i}" for i in range(len(extra))),
+                flat.reshape(self.grid.shape + extra),
+                {"units": self.units[name] if self.units is not None else ""},
+            )
+        return xr.Dataset(data_vars, coords, attrs)
+
+
+def _fingerprint_spec(grid: _Grid, declared: dict[str, str] | None, vectorized: bool, key: str) -> dict[str, Any]:
+    """The JSON description of a sweep that a checkpoint must match."""
+    return {
+        "axes": [
+            {
+                "name": axis.name,
+                "units": axis.units,
+                "size": len(axis),
+                "values_sha256": hashlib.sha256(np.ascontiguousarray(axis.values, dtype="<f8").tobytes()).hexdigest(),
+            }
+            for axis in grid.axes
+        ],
+        "outputs": declared,
+        "chunk_size": grid.chunk_size,
+        "vectorized": vectorized,
+        "key": key,
+    }
+
+
+class _ChunkStore:
+    """A checkpoint directory: ``manifest.json`` plus one ``chunk_<index>.npz`` per finished chunk."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.finished = {path.name for path in directory.glob("chunk_*.npz")}
+
+    @classmethod
+    def open(cls, directory: Path, spec: dict[str, Any]) -> _ChunkStore:
+        """Open (or create) the checkpoint in ``directory``, refusing one of a different sweep."""
+        fingerprint = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+        manifest_path = directory / _MANIFEST
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if manifest.get("format") != _CHECKPOINT_FORMAT or manifest.get("version") != _FORMAT_VERSION:
+                raise LZSMInputError(
+                    f"checkpoint {directory} has format {manifest.get('format')!r} version "
+                    f"{manifest.get('version')!r}; expected {_CHECKPOINT_FORMAT!r} version {_FORMAT_VERSION}"
+                )
+            if manifest.get("fingerprint") != fingerprint:
+                stored = manifest.get("spec", {})
+                differing = sorted(field for field in spec if stored.get(field) != spec[field])
+                raise LZSMInputError(
+                    f"checkpoint {directory} belongs to a different sweep (differs in: {', '.join(differing)}); "
+                    "use another checkpoint directory, or delete this one to start over"
+                )
+        else:
+            if directory.exists() and any(directory.iterdir()):
+                raise LZSMInputError(
+                    f"checkpoint directory {directory} is not empty and has no {_MANIFEST}; "
+                    "give an empty or new directory"
+                )
+            directory.mkdir(parents=True, exist_ok=True)
+            manifest = {
+                "format": _CHECKPOINT_FORMAT,
+                "version": _FORMAT_VERSION,
+                "fingerprint": fingerprint,
+                "spec": spec,
+            }
+            _atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
+        return cls(directory)
+
+    def _path(self, index: int) -> Path:
+        return self.directory / f"chunk_{index}.npz"
+
+    def has(self, index: int) -> bool:
+        return self._path(index).name in self.finished
+
+    def load(self, index: int) -> dict[str, np.ndarray] | None:
+        """The stored outputs of a chunk, or ``None`` if the file cannot be read."""
+        try:
+            with np.load(self._path(index), allow_pickle=False) as data:
+                names = json.loads(str(data["names"]))
+                return {name: data[f"o{i}"] for i, name in enumerate(names)}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+
+    def save(self, index: int, outputs: Mapping[str, np.ndarray]) -> None:
+        arrays = {f"o{i}": value for i, value in enumerate(outputs.values())}
+        arrays["names"] = np.array(json.dumps(list(outputs)))
+        _atomic_savez(self._path(index), arrays)
+        self.finished.add(self._path(index).name)
