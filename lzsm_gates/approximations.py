@@ -73,7 +73,7 @@ def double_rotating_propagator(amplitude, frequency, gap: float = 1.0) -> np.nda
 
 
 def magnus_propagator(amplitude, frequency, gap: float = 1.0) -> np.ndarray:
-    """First-order Magnus one-period propagator in the drive frame (see module docstring).
+    r"""First-order Magnus one-period propagator in the drive frame (see module docstring).
 
     It is the circular-drive form with :math:`\tilde A = 0`: then
     :math:`-[\cos(\delta T/2) - i\sin(\delta T/2)\sigma_z] = e^{i\tilde\Delta T\sigma_z/2}

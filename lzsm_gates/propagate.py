@@ -187,8 +187,15 @@ def evolve(
 def period_propagator(
     model: DrivenModel, amplitude: np.ndarray | float, frequency: np.ndarray | float, *, steps: int | None = None
 ) -> np.ndarray:
-    r"""One-period propagator :math:`U(T)`, shape (*batch, d, d) (see :func:`evolve`)."""
-    return evolve(model, amplitude, frequency, (1.0,), steps=steps)[..., 0, :, :]
+    r"""One-period propagator :math:`U(T)`, shape (*batch, d, d) (see :func:`evolve`).
+
+    With a model ``parity`` :math:`S` only half a period is integrated:
+    :math:`U(T) = (S\,U(T/2))^2`.
+    """
+    if model.parity is None:
+        return evolve(model, amplitude, frequency, (1.0,), steps=steps)[..., 0, :, :]
+    half = model.parity @ evolve(model, amplitude, frequency, (0.5,), steps=steps)[..., 0, :, :]
+    return half @ half
 
 
 def static_propagator(hamiltonian: np.ndarray, times: np.ndarray | float) -> np.ndarray:

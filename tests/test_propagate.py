@@ -145,3 +145,12 @@ def test_bad_gap(gap):
 def test_non_hermitian_model_rejected():
     with pytest.raises(LZSMInputError, match="Hermitian"):
         DrivenModel(np.array([[0, 1], [0, 0]]), np.eye(2))
+
+
+def test_parity_shortcut_matches_full_period_and_is_validated():
+    model = qubit_model()
+    plain = DrivenModel(model.static, model.drive_operator, "sin")
+    a, w = np.array([0.3, 4.0, 8.0]), np.array([0.5, 2.0, 7.0])
+    assert np.abs(period_propagator(model, a, w) - period_propagator(plain, a, w)).max() < 1e-10
+    with pytest.raises(LZSMInputError, match="parity"):
+        DrivenModel(model.static, model.drive_operator, "sin", parity=np.eye(2))

@@ -1,0 +1,97 @@
+"""Figures of the papers, drawn from the library's results (matplotlib).
+
+Every function takes data produced elsewhere (a map dataset, a design...)
+and returns the matplotlib :class:`~matplotlib.figure.Figure`; nothing here
+computes physics beyond cheap closed forms.  Physics modules never import
+this module.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+
+
+__all__ = ["plot_map", "plot_probability_maps", "plot_error_map", "plot_approximation_cut"]
+
+_LABELS = {"A": r"$A/\Delta$", "omega": r"$\omega/\Delta$"}
+
+
+def plot_map(
+    data: xr.DataArray,
+    *,
+    ax: plt.Axes | None = None,
+    log: bool = False,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    cmap: str = "viridis",
+    title: str | None = None,
+    label: str | None = None,
+) -> plt.Figure:
+    """Colour map of a 2-D DataArray with the first dimension on the vertical axis (as the papers)."""
+    if data.ndim != 2:
+        raise ValueError(f"plot_map needs a 2-D DataArray, got dims {data.dims}")
+    ydim, xdim = data.dims
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5.2, 4.2))
+    values = np.asarray(data.values, dtype=float)
+    norm = None
+    if log:
+        floor = vmin if vmin is not None else max(np.nanmin(values[values > 0]), 1e-16)
+        norm = LogNorm(vmin=floor, vmax=vmax if vmax is not None else np.nanmax(values))
+        values = np.clip(values, floor, None)
+    mesh = ax.pcolormesh(
+        data[xdim].values,
+        data[ydim].values,
+        values,
+        shading="auto",
+        cmap=cmap,
+        norm=norm,
+        vmin=None if log else vmin,
+        vmax=None if log else vmax,
+    )
+    fig.colorbar(mesh, ax=ax, label=label if label is not None else data.name)
+    ax.set_xlabel(_LABELS.get(xdim, xdim))
+    ax.set_ylabel(_LABELS.get(ydim, ydim))
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_probability_maps(ds: xr.Dataset) -> plt.Figure:
+    """Gates paper Figs. 1 and 2(a): exact and CHRW :math:`P(A, \\omega)` side by side."""
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.2), constrained_layout=True)
+    plot_map(ds["P_exact"], ax=axes[0], vmin=0, vmax=1, title="exact (Fig. 1)", label="P")
+    if "P_chrw" in ds:
+        plot_map(ds["P_chrw"], ax=axes[1], vmin=0, vmax=1, title="CHRW (Fig. 2a)", label="P")
+    return fig
+
+
+def plot_error_map(ds: xr.Dataset, name: str = "chrw") -> plt.Figure:
+    """Gates paper Fig. 2(b): error :math:`1 - F` of an approximation against exact propagation (log scale)."""
+    var = f"error_{name.replace('-', '_')}"
+    fig = plot_map(ds[var], log=True, vmin=1e-8, vmax=1.0, cmap="magma", label=r"$1-F$", title=f"{name} error (Fig. 2b)")
+    return fig
+
+
+def plot_approximation_cut(ds: xr.Dataset, amplitude: float | None = None) -> plt.Figure:
+    """Gates paper Fig. 8: :math:`P` vs :math:`\\omega` at fixed :math:`A`, exact against the approximations.
+
+    ``ds`` is a :func:`~lzsm_gates.maps.lzsm_map` result; the cut is taken at
+    the amplitude nearest to ``amplitude`` (default: the first one).
+    """
+    cut = ds.isel(A=0) if amplitude is None else ds.sel(A=amplitude, method="nearest")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(cut["omega"], cut["P_exact"], "k-", lw=2.5, label="exact")
+    for var in cut.data_vars:
+        if var.startswith("P_") and var != "P_exact":
+            ax.plot(cut["omega"], cut[var], "--", label=var[2:])
+    ax.set_xlabel(_LABELS["omega"])
+    ax.set_ylabel("P")
+    ax.set_title(f"A = {float(cut['A']):g} Δ (Fig. 8)")
+    ax.legend()
+    return fig
