@@ -40,7 +40,8 @@ loses the root there and gives errors of order 1 (e.g. at
 :math:`(A, \omega) = (4.88, 2.52)\Delta` the root is :math:`\xi = 1.0053`
 with :math:`1-F = 2\times10^{-4}`).  Roots can only lie below
 :math:`1 + 0.35\Delta/|A|` (the minimum of :math:`J_1` is -0.346), the scan
-interval.  We take the *smallest* root, the first sign change of :math:`g`
+interval (with the lower edge :math:`1 - 0.582\Delta/|A|`, below which
+:math:`g > 0`).  We take the *smallest* root, the first sign change of :math:`g`
 from :math:`\xi = 0`, which is the branch continuously connected to the
 weak-drive solution, and flag points with no root or several roots in
 :attr:`CHRWParameters.unique_root`: there the approximation is not
@@ -71,9 +72,15 @@ __all__ = [
 ]
 
 XiMethod = Literal["self-consistent", "first-order"]
-_SCAN_POINTS = 400
-_BISECTIONS = 60
-_XI_SCAN_CAP = 3.0
+_J1_MAX = 0.5819  # max of J1 (0.58187 at x = 1.841), rounded up
+_J1_MIN = -0.3462  # min of J1 (-0.34615 at x = 5.331), rounded down
+_XI_SCAN_CAP = 1e6
+_POLISH_STEPS = 12
+
+
+def _xi_equation(xi: np.ndarray, amp: np.ndarray, w: np.ndarray, d: float) -> np.ndarray:
+    r""":math:`g(\xi) = |A|(1-\xi) - \Delta J_1(2\xi|A|/\omega)`."""
+    return amp * (1 - xi) - d * j1(2 * xi * amp / w)
 
 
 class CHRWWarning(UserWarning):
@@ -150,28 +157,35 @@ def chrw_xi(
     """
     a, w, d = _validated(amplitude, frequency, gap)
     first = np.broadcast_to(w / (w + d), a.shape).astype(float)
+    small = np.abs(a) < 1e-12 * d
     if method == "first-order":
         return first, np.ones(a.shape, dtype=bool)
     if method != "self-consistent":
         raise ValueError(f"method must be 'self-consistent' or 'first-order', got {method!r}")
-    amp = np.abs(a)  # g(xi) depends on |A| only (J1 is odd)
-    small = amp < 1e-12 * d
-    # roots lie below 1 + max|J1 < 0| * Delta / |A|  (min J1 = -0.3460 at x = 5.33)
-    xi_max = np.minimum(1.0 + 0.35 * d / np.maximum(amp, 1e-12 * d), _XI_SCAN_CAP)
-    grid = np.linspace(0.0, 1.0, _SCAN_POINTS + 1) * xi_max[..., None]
-    g = amp[..., None] * (1 - grid) - d * j1(2 * grid * amp[..., None] / w[..., None])
-    change = (g[..., :-1] > 0) & (g[..., 1:] <= 0) | (g[..., :-1] < 0) & (g[..., 1:] >= 0)
+    amp = np.maximum(np.abs(a), 1e-12 * d)  # g(xi) depends on |A| only (J1 is odd)
+    # g > 0 below 1 - max(J1) Delta/|A| and g < 0 above 1 - min(J1) Delta/|A|: every root lies in between
+    lo_edge = np.maximum(0.0, 1.0 - _J1_MAX * d / amp)
+    hi_edge = np.minimum(1.0 - _J1_MIN * d / amp, _XI_SCAN_CAP)
+    # J1(2 xi A/omega) spans at most ~1.9/omega in its argument there: ~16 scan points per unit
+    n_scan = int(min(16 + np.ceil(16 / float(np.min(w))), 4000))
+    grid = lo_edge[..., None] + np.linspace(0.0, 1.0, n_scan + 1) * (hi_edge - lo_edge)[..., None]
+    g = _xi_equation(grid, amp[..., None], w[..., None], d)
+    change = ((g[..., :-1] > 0) & (g[..., 1:] <= 0)) | ((g[..., :-1] < 0) & (g[..., 1:] >= 0))
     n_roots = change.sum(axis=-1)
     first_change = np.argmax(change, axis=-1)[..., None]
     lo = np.take_along_axis(grid, first_change, -1)[..., 0]
     hi = np.take_along_axis(grid, first_change + 1, -1)[..., 0]
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        gm = amp * (1 - mid) - d * j1(2 * mid * amp / w)
-        right = gm > 0
-        lo = np.where(right, mid, lo)
-        hi = np.where(right, hi, mid)
-    xi = np.where(small, first, 0.5 * (lo + hi))
+    xi = 0.5 * (lo + hi)
+    for _ in range(_POLISH_STEPS):  # Newton, falling back to bisection outside the bracket
+        x = 2 * xi * amp / w
+        gx = amp * (1 - xi) - d * j1(x)
+        slope = -amp - d * (2 * amp / w) * (j0(x) - np.where(x > 0, j1(x) / np.where(x > 0, x, 1.0), 0.5))
+        positive = gx > 0
+        lo = np.where(positive, xi, lo)
+        hi = np.where(positive, hi, xi)
+        newton = xi - gx / slope
+        xi = np.where((newton >= lo) & (newton <= hi), newton, 0.5 * (lo + hi))
+    xi = np.where(small, first, xi)
     return xi, (n_roots == 1) | small
 
 
