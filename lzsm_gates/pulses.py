@@ -95,11 +95,13 @@ class LZSMPulse:
         """Drive samples at the midpoints of ``dt``-long intervals (see :meth:`times`)."""
         return np.asarray(self.signal(model)(self.times(dt)), dtype=float)
 
-    def propagator(self, model: DrivenModel) -> np.ndarray:
-        """Exact unitary of the whole pulse (batched Magnus propagator plus analytic idles and frames)."""
-        u = static_propagator(model.static, self.idle_after) @ period_propagator(
-            model, self.amplitude, self.frequency
-        ) @ static_propagator(model.static, self.idle_before)
+    def propagator(self, model: DrivenModel, period_unitary: np.ndarray | None = None) -> np.ndarray:
+        """Exact unitary of the whole pulse (Magnus one-period propagator plus analytic idles and frames).
+
+        ``period_unitary`` reuses an already computed :math:`U(T)` of this drive.
+        """
+        u_period = period_propagator(model, self.amplitude, self.frequency) if period_unitary is None else period_unitary
+        u = static_propagator(model.static, self.idle_after) @ u_period @ static_propagator(model.static, self.idle_before)
         if self.has_virtual_z:
             if model.dim != 2:
                 raise LZSMInputError("virtual-Z phases are defined for single-qubit pulses (dim 2) only")
