@@ -1,4 +1,7 @@
-"""lzsm_gates: fast gates on small-gap qubits with strong, non-resonant LZSM drives."""
+"""lzsm_gates: fast gates on small-gap qubits with strong, non-resonant LZSM drives.
+
+The public API is re-exported here; see the module docstrings for the physics.
+"""
 
 from .units import (
     DEFAULT_DEVICE,
@@ -10,5 +13,54 @@ from .units import (
     check_positive,
 )
 from .metrics import check_unitary, gate_error, gate_fidelity
+from .models import (
+    PAULI_I,
+    PAULI_X,
+    PAULI_Y,
+    PAULI_Z,
+    DrivenModel,
+    check_hermitian,
+    coupled_qubits_model,
+    qubit_model,
+)
+from .propagate import evolve, expm_hermitian, period_propagator, static_propagator, steps_per_period
+from .chrw import (
+    CHRWParameters,
+    CHRWWarning,
+    chrw_parameters,
+    chrw_probability,
+    chrw_propagator,
+    chrw_quasienergies,
+    chrw_xi,
+    circular_drive_propagator,
+    fold_quasienergies,
+)
+from .approximations import (
+    APPROXIMATIONS,
+    approximate_propagator,
+    double_rotating_propagator,
+    magnus_propagator,
+    rwa_propagator,
+)
+from .pulses import LZSMPulse, rz
+from .targets import SINGLE_QUBIT_NAMES, Target, idle_solution, resolve_target, to_special_unitary
+from .sweeps import Axis, SweepError, load_result, run_sweep, save_result, sweep_failures
+from .maps import DEFAULT_APPROXIMATIONS, lzsm_map
+from .design import (
+    DEFAULT_MISCALIBRATION,
+    BSwapDesign,
+    DesignResult,
+    GateDesign,
+    OperatingCurve,
+    bswap_gap_mismatch,
+    bswap_target,
+    design_bswap,
+    design_gate,
+    design_identity,
+    identity_curve,
+    operating_curve,
+    refine,
+    sensitivity,
+)
 
 __version__ = "0.1.0"

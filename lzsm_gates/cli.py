@@ -2,6 +2,10 @@
 
 Subcommands
 -----------
+``design``
+    Operating points of a target gate on a device (the main job): prints an
+    AWG-ready table in physical units and writes JSON that round-trips into
+    :meth:`lzsm_gates.design.DesignResult.from_json`.
 ``map``
     Exact and approximate :math:`P(A, \\omega)` maps and approximation errors
     (gates paper Figs. 1, 2, 8): writes PNG figures and the data (``.npz``).
@@ -20,9 +24,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import maps, plotting
+from . import design, maps, plotting
 from .sweeps import save_result
-from .units import LZSMInputError
+from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError
 
 __all__ = ["main"]
 
@@ -70,9 +74,48 @@ def _map(args: argparse.Namespace) -> int:
     return 0
 
 
+@_command("design")
+def _design(args: argparse.Namespace) -> int:
+    device = Device.from_gap(
+        args.gap_mhz,
+        "MHz",
+        max_amplitude=args.max_amplitude,
+        min_frequency=args.min_frequency,
+        max_frequency=args.max_frequency,
+        name=f"qubit-{args.gap_mhz:g}MHz",
+    )
+    target = tuple(float(v) for v in args.target.split(",")) if "," in args.target else args.target
+    result = design.design_gate(target, device, rank=args.rank, n_refine=args.refine)
+    shown = result.candidates[: args.show]
+    print(f"target {result.target.name} (P = {result.target.probability:.4f}) on {device.name}: "
+          f"{len(result.candidates)} operating points, ranked by {args.rank}; best {len(shown)}:")
+    print(design.DesignResult(result.target, shown, result.rank, result.curve).table())
+    best = result.best.to_physical()
+    print(
+        f"\nbest: A/2pi = {best['amplitude_mhz']:.4f} MHz, f = {best['frequency_mhz']:.4f} MHz, "
+        f"idle before {best['idle_before_ns']:.3f} ns, one period {best['period_ns']:.3f} ns, idle after "
+        f"{best['idle_after_ns']:.3f} ns (total {best['duration_ns']:.3f} ns; with virtual Z "
+        f"{best['duration_virtual_z_ns']:.3f} ns, phases {best['vz_before_rad']:.4f}, {best['vz_after_rad']:.4f} rad), "
+        f"exact gate error {result.best.exact_error:.1e}"
+    )
+    Path(args.json).write_text(result.to_json())
+    print(f"wrote {args.json}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lzsm-gates", description="Fast LZSM gates on small-gap qubits.")
     sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("design", help="operating points of a gate (amplitude, frequency, idles) in physical units")
+    d.add_argument("--target", default="h", help="x, y, z, h, sx, sxdg, s, sdg, t, tdg, id, or U angles 'theta,phi,lambda'")
+    d.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="qubit gap Delta/2pi in MHz (default 20)")
+    d.add_argument("--max-amplitude", type=float, default=DEFAULT_DEVICE.max_amplitude, help="largest A in units of the gap")
+    d.add_argument("--min-frequency", type=float, default=DEFAULT_DEVICE.min_frequency, help="smallest omega in units of the gap")
+    d.add_argument("--max-frequency", type=float, default=DEFAULT_DEVICE.max_frequency, help="largest omega in units of the gap")
+    d.add_argument("--rank", default="duration", choices=["duration", "approximation", "robustness"], help="ranking criterion")
+    d.add_argument("--refine", type=int, default=3, help="refine this many top candidates exactly (default 3)")
+    d.add_argument("--show", type=int, default=10, help="rows of the table")
+    d.add_argument("--json", default="design.json", help="output JSON file")
     p = sub.add_parser("map", help="P(A, omega) maps, approximation errors and their figures")
     p.add_argument("--amplitude", nargs=3, default=["0.1", "8", "160"], metavar=("START", "STOP", "NUM"),
                    help="amplitude grid A/Delta (default 0.1 8 160)")
@@ -90,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
-    except LZSMInputError as exc:
+    except (LZSMInputError, ConvergenceError) as exc:
         print(f"lzsm-gates {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -12,8 +12,8 @@ Workflow (gates paper Sec. III-IV, physics.md Sec. 3-4):
    (diagonal targets) on the zero lines of the signed :math:`U_{10}`; for
    :math:`P_V = 1` (X, Y) on isolated points where :math:`U_{00} = 0`
    (two real conditions), found from the grid maxima of :math:`P`.  Roots
-   are numbered by *branch* from low to high amplitude in each column:
-   branch 0 is the main lobe, the highest-frequency one.
+   are numbered by *branch* from low to high amplitude in each column
+   (the main lobe, the highest-frequency one, holds branches 0 and 1).
 2. :func:`design_gate` evaluates every proposal exactly (one batched
    propagator call), ranks them (``"duration"``: shortest total time with
    idles; ``"approximation"``: smallest CHRW error; ``"robustness"``: least
@@ -62,6 +62,7 @@ __all__ = [
     "BSwapDesign",
     "design_bswap",
     "bswap_gap_mismatch",
+    "DEFAULT_MISCALIBRATION",
 ]
 
 Ranking = Literal["duration", "approximation", "robustness", "open_system"]
@@ -81,7 +82,7 @@ class OperatingCurve:
     amplitude, frequency : ndarray
         Proposed :math:`(A, \\omega)`.
     branch : ndarray of int
-        Root index in amplitude within each frequency column (0 = main lobe).
+        Root index in amplitude within each frequency column (0 = lowest amplitude; the main lobe holds the lowest roots).
     idle_before, idle_after : ndarray
         Idle times from the CHRW propagator.
     """
@@ -223,7 +224,7 @@ class GateDesign:
     virtual_z_pulse : LZSMPulse
         The same drive with zero idles and virtual-Z phases instead.
     branch : int
-        Branch of the operating curve (0 = main lobe).
+        Branch of the operating curve (root index in amplitude at its frequency).
     approximation_error : float
         :math:`1 - F(U_\\mathrm{CHRW}(T), U(T))` at the proposal.
     exact_error : float
@@ -481,7 +482,7 @@ def design_gate(
     n_refine : int
         How many of the best-ranked candidates are refined exactly (0: none).
     branches : sequence of int, optional
-        Keep only these branches (0 = main lobe).
+        Keep only these branches (root indices in amplitude, from 0).
     max_approximation_error : float or None
         Drop proposals whose CHRW error exceeds this (the approximation fails
         there, mostly at low frequency); ``None`` keeps all.
@@ -629,7 +630,7 @@ _BLOCK_00_11 = np.array([0, 3])
 
 @dataclass(frozen=True)
 class BSwapDesign:
-    """A :math:`\sqrt{\mathrm{bSWAP}}` pulse on two coupled qubits (gates paper Sec. IV).
+    r"""A :math:`\sqrt{\mathrm{bSWAP}}` pulse on two coupled qubits (gates paper Sec. IV).
 
     Attributes
     ----------
@@ -671,6 +672,11 @@ def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ra
     result = _design_on_gap(block_target, device, 1.0 + g2, rank)
     pulse = result.best.pulse
     model = coupled_qubits_model(1.0, g2)
+    # the block design matches up to a sign, which is relative to the {01, 10} block in 4x4:
+    # one more Larmor period 2 pi / (D1 + D2) of idle flips the {00, 11} block alone
+    block = pulse.propagator(qubit_model(1.0 + g2))
+    if np.trace(block_target.conj().T @ block).real < 0:
+        pulse = replace(pulse, idle_after=pulse.idle_after + 2 * np.pi / (1.0 + g2))
     err = float(gate_error(bswap_target(), pulse.propagator(model)))
     return BSwapDesign(pulse, 1.0, g2, result.best, err, device)
 
