@@ -1,4 +1,4 @@
-r"""Maps over (A, omega) of the one-period transition probability and of approximation errors.
+r"""Maps over (A, omega): transition probability, approximation errors, gate-error landscapes.
 
 For each grid point the exact one-period propagator
 (:func:`lzsm_gates.propagate.period_propagator`) is computed once, together
@@ -9,7 +9,9 @@ with every requested approximation (:data:`lzsm_gates.approximations.APPROXIMATI
 * ``error_<name>`` :math:`= 1 - F(U_\mathrm{approx}, U)` (Pedersen fidelity),
 * ``chrw_unique_root`` (with ``"chrw"``): 1 where the self-consistent CHRW equation has a unique root.
 
-The map runs through the sweep engine (:func:`lzsm_gates.sweeps.run_sweep`),
+:func:`error_landscape` maps the exact gate error of a design around its
+operating point, :func:`pulse_populations` the populations during a pulse.
+The maps run through the sweep engine (:func:`lzsm_gates.sweeps.run_sweep`),
 so it is chunked, resumable (``checkpoint=``), parallel (``executor=``)
 and shows a progress bar.  Axes are in units of the qubit gap.
 """
@@ -24,12 +26,13 @@ import xarray as xr
 from .approximations import APPROXIMATIONS
 from .chrw import chrw_xi
 from .metrics import gate_error
-from .models import qubit_model
-from .propagate import period_propagator
+from .models import DrivenModel, qubit_model
+from .propagate import evolve, period_propagator, static_propagator
+from .pulses import LZSMPulse
 from .sweeps import Axis, run_sweep
 from .units import LZSMInputError
 
-__all__ = ["lzsm_map", "DEFAULT_APPROXIMATIONS"]
+__all__ = ["lzsm_map", "DEFAULT_APPROXIMATIONS", "error_landscape", "pulse_populations"]
 
 DEFAULT_APPROXIMATIONS: tuple[str, ...] = tuple(APPROXIMATIONS)
 
@@ -95,3 +98,69 @@ def lzsm_map(
     sweep_options.setdefault("description", "LZSM map P(A, omega)")
     sweep_options.setdefault("key", "lzsm_map:" + ",".join(approximations))
     return run_sweep(_MapPoints(approximations), [a_axis, w_axis], outputs=outputs, **sweep_options)
+
+
+class _LandscapePoints:
+    """Picklable batched evaluator of the exact gate error around a design (fixed idles)."""
+
+    def __init__(self, target: np.ndarray, idle_before: float, idle_after: float, model: DrivenModel) -> None:
+        self.target, self.idle_before, self.idle_after, self.model = target, idle_before, idle_after, model
+
+    def __call__(self, A: np.ndarray, omega: np.ndarray) -> dict[str, np.ndarray]:  # noqa: N803 - physics names
+        u = period_propagator(self.model, A, omega)
+        gate = static_propagator(self.model.static, self.idle_after) @ u @ static_propagator(self.model.static, self.idle_before)
+        return {"gate_error": gate_error(self.target, gate)}
+
+
+def error_landscape(
+    pulse: LZSMPulse,
+    target: np.ndarray,
+    model: DrivenModel,
+    *,
+    span: float = 0.1,
+    num: int = 61,
+    **sweep_options: Any,
+) -> xr.Dataset:
+    r"""Exact gate error around a pulse in :math:`(A, \omega)` with its idles fixed (gates paper Figs. 3, 5a).
+
+    Parameters
+    ----------
+    pulse : LZSMPulse
+        The design's pulse (centre of the map).
+    target : ndarray
+        Target unitary of the model's dimension.
+    model : DrivenModel
+        Single-qubit or two-qubit model.
+    span : float
+        Relative half-width of the window in :math:`A` and :math:`\omega`.
+    num : int
+        Points per axis.
+    """
+    a = pulse.amplitude * np.linspace(1 - span, 1 + span, num)
+    w = pulse.frequency * np.linspace(1 - span, 1 + span, num)
+    sweep_options.setdefault("description", "gate error landscape")
+    sweep_options.setdefault("key", f"landscape:{pulse.to_dict()}")
+    return run_sweep(
+        _LandscapePoints(np.asarray(target), pulse.idle_before, pulse.idle_after, model),
+        [Axis.explicit("A", a, units="Delta"), Axis.explicit("omega", w, units="Delta")],
+        outputs={"gate_error": ""},
+        **sweep_options,
+    )
+
+
+def pulse_populations(pulse: LZSMPulse, model: DrivenModel, initial: int, num: int = 201) -> xr.DataArray:
+    r"""Populations :math:`|\langle k|U(t)|\text{initial}\rangle|^2` during the drive period (gates paper Fig. 5b).
+
+    Time runs over the drive period only (idles excluded), in units of :math:`1/\Delta`.
+    """
+    fractions = np.linspace(0.0, 1.0, num)
+    u = evolve(model, pulse.amplitude, pulse.frequency, fractions)
+    pops = np.abs(u[:, :, initial]) ** 2
+    labels = list(model.labels) if model.labels else [str(k) for k in range(model.dim)]
+    return xr.DataArray(
+        pops,
+        dims=("t", "state"),
+        coords={"t": ("t", fractions * pulse.period, {"units": "1/Delta"}), "state": labels},
+        name="population",
+        attrs={"initial": labels[initial]},
+    )

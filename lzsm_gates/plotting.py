@@ -8,6 +8,8 @@ this module.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib
 
 matplotlib.use("Agg", force=False)
@@ -16,8 +18,19 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
+if TYPE_CHECKING:
+    from .design import OperatingCurve
 
-__all__ = ["plot_map", "plot_probability_maps", "plot_error_map", "plot_approximation_cut"]
+
+__all__ = [
+    "plot_map",
+    "plot_probability_maps",
+    "plot_error_map",
+    "plot_approximation_cut",
+    "plot_operating_curves",
+    "plot_error_landscape",
+    "plot_populations",
+]
 
 _LABELS = {"A": r"$A/\Delta$", "omega": r"$\omega/\Delta$"}
 
@@ -93,5 +106,37 @@ def plot_approximation_cut(ds: xr.Dataset, amplitude: float | None = None) -> pl
     ax.set_xlabel(_LABELS["omega"])
     ax.set_ylabel("P")
     ax.set_title(f"A = {float(cut['A']):g} Δ (Fig. 8)")
+    ax.legend()
+    return fig
+
+
+def plot_operating_curves(curves: dict[str, "OperatingCurve"], *, ax: plt.Axes | None = None, title: str = "Fig. 4a") -> plt.Figure:
+    """Gates paper Fig. 4(a/b): operating points of several targets (or the identity) in the :math:`(\\omega, A)` plane."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5.5, 4.2))
+    for k, (label, curve) in enumerate(curves.items()):
+        ax.plot(curve.frequency, curve.amplitude, "o.^sx+"[k % 6], ms=3 + 2 * (k % 2), mfc="none", label=label)
+    ax.set_xlabel(_LABELS["omega"])
+    ax.set_ylabel(_LABELS["A"])
+    ax.set_title(title)
+    ax.legend(markerscale=4)
+    return fig
+
+
+def plot_error_landscape(ds: xr.Dataset, *, title: str = "exact gate error (Figs. 3, 5a)") -> plt.Figure:
+    """Exact gate error around a design (log scale) with the centre marked."""
+    fig = plot_map(ds["gate_error"], log=True, vmin=1e-12, vmax=1.0, cmap="magma_r", label=r"$1-F$", title=title)
+    ax = fig.axes[0]
+    ax.plot(float(ds["omega"][ds.sizes["omega"] // 2]), float(ds["A"][ds.sizes["A"] // 2]), "c+", ms=12, mew=2)
+    return fig
+
+
+def plot_populations(pops: xr.DataArray, *, title: str = "populations during the pulse (Fig. 5b)") -> plt.Figure:
+    """Populations versus time during one drive period."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for state in pops["state"].values:
+        ax.plot(pops["t"], pops.sel(state=state), label=f"|{state}>")
+    ax.set_xlabel(r"$t\,\Delta$")
+    ax.set_ylabel("population")
+    ax.set_title(f"{title}, from |{pops.attrs.get('initial', '')}>")
     ax.legend()
     return fig

@@ -1,0 +1,45 @@
+"""Design speed: CHRW candidate curve (target < 50 ms) and a refined design (target < 2 s).
+
+Baseline in the same run: the exact-propagation route a user would take
+without CHRW, i.e. a full exact P(A, omega) scan on the same grid as the
+CHRW curve search.  Run: ``python benchmarks/bench_design.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from common import timed, write_row
+from lzsm_gates.design import design_gate, operating_curve
+from lzsm_gates.models import qubit_model
+from lzsm_gates.propagate import period_propagator
+
+TARGETS = ("x", "h", "sx", "t")
+
+
+def run() -> dict:
+    row: dict = {"benchmark": "CHRW operating curve and refined design (default device)"}
+    curve_ms, design_s, errors = [], [], []
+    for name in TARGETS:
+        operating_curve(name)  # warm-up (imports, caches)
+        _, t_curve = timed(lambda: operating_curve(name), repeat=5)
+        result, t_design = timed(lambda: design_gate(name))
+        curve_ms.append(1e3 * t_curve)
+        design_s.append(t_design)
+        errors.append(result.best.exact_error)
+    a, w = np.meshgrid(np.linspace(0.02, 8, 100), np.linspace(0.5, 8, 120), indexing="ij")
+    _, t_exact_scan = timed(lambda: period_propagator(qubit_model(), a, w))
+    row.update(
+        targets=list(TARGETS),
+        curve_ms=[round(x, 1) for x in curve_ms],
+        refined_design_s=[round(x, 3) for x in design_s],
+        refined_exact_error_max=float(max(errors)),
+        baseline_exact_scan_same_grid_ms=round(1e3 * t_exact_scan, 1),
+        speedup_curve_vs_exact_scan=round(1e3 * t_exact_scan / float(np.mean(curve_ms)), 1),
+        targets_note="curve < 50 ms, refined design < 2 s",
+    )
+    return row
+
+
+if __name__ == "__main__":
+    write_row("design", run())
