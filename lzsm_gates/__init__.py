@@ -63,4 +63,23 @@ from .design import (
     sensitivity,
 )
 
+from .baths import Bath, OhmicSpectralDensity, SpectralDensity, bose_einstein, thermal_energy
+from .floquet import (
+    Coupling,
+    FloquetBasis,
+    FloquetRates,
+    FloquetSteadyState,
+    FloquetWarning,
+    QubitRates,
+    chrw_qubit_rates,
+    default_kmax,
+    floquet_basis,
+    floquet_rates,
+    floquet_steady_state,
+    population_dynamics,
+    qubit_rates,
+    stationary_populations,
+    stationary_state,
+)
+
 __version__ = "0.1.0"

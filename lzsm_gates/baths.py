@@ -1,0 +1,225 @@
+r"""Bosonic baths: spectral densities, Bose factors and the noise power spectrum.
+
+A bath couples to the system through :math:`H_{SB} = X \otimes B` (the system
+operator :math:`X` is given separately, see :mod:`lzsm_gates.floquet`).  It
+is described by its spectral density :math:`J(\omega) \ge 0`, defined for
+:math:`\omega \ge 0` and continued as an odd function,
+:math:`J(-\omega) = -J(\omega)`, and by its temperature :math:`T` (as an
+energy, :math:`k_B T`, :math:`\hbar = k_B = 1`).  The quantity the rates need
+is the *noise power spectrum*
+
+.. math::
+
+    g(\omega) = J(\omega)\,[\,n(\omega) + 1\,]
+              = \frac{J(\omega)}{1 - e^{-\omega/T}},
+    \qquad n(\omega) = \frac{1}{e^{\omega/T} - 1},
+
+the Fourier transform :math:`g(\omega) = \frac{1}{2\pi}\int dt\, e^{i\omega t}
+\langle B(t) B(0)\rangle` of the bath correlation function.  Positive
+frequencies are *emission* (the system gives the energy :math:`\omega` to the
+bath), negative ones *absorption*:
+
+.. math::
+
+    g(\omega) = J(\omega)[n(\omega) + 1], \quad
+    g(-\omega) = J(\omega)\, n(\omega) = e^{-\omega/T} g(\omega)
+    \qquad (\omega > 0),
+
+which is detailed balance.  At :math:`\omega = 0` the limit
+:math:`g(0) = T \lim_{\omega\to 0} J(\omega)/\omega` is used (for the Ohmic
+bath, :math:`\kappa T`); it sets the pure-dephasing rates.  At :math:`T = 0`,
+:math:`g(\omega) = J(\omega)\Theta(\omega)`.  The symmetrised spectrum
+:math:`S(\omega) = g(\omega) + g(-\omega) = J(\omega)\coth(\omega/2T)` enters
+the qubit rates of the gates paper (Sec. V).
+
+The golden-rule rate of a transition that releases the energy :math:`\omega`
+is :math:`2\pi g(\omega)|X_{fi}|^2`.  This :math:`g` is exactly the
+``spectra_cb`` of QuTiP's Floquet-Markov solver (:func:`qutip.floquet_tensor`,
+:class:`qutip.FMESolver`) used with ``w_th = 0``; equivalently, QuTiP with
+``spectra_cb`` :math:`= J(\omega)\Theta(\omega)` and ``w_th`` :math:`= T`
+adds the same Bose factors itself (except at :math:`\omega = 0`, where QuTiP's
+thermal factor is zero).
+
+Units: the frequency argument, the temperature and the cutoff share the
+internal energy unit of the problem (:math:`\Delta` for gates,
+:math:`\omega` for the steady-state problems).  For the Ohmic density
+:math:`J(\omega) = \kappa\,\omega\, e^{-|\omega|/\omega_c}` (O3L paper,
+Sec. II and App. A, where :math:`\kappa` is also written :math:`\gamma`) the
+coupling :math:`\kappa` is dimensionless, so :math:`g` and the rates carry
+the energy unit.  :func:`thermal_energy` converts kelvin to internal units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.constants import h as PLANCK
+from scipy.constants import k as BOLTZMANN
+
+from .units import LZSMInputError, check_finite, check_positive
+
+__all__ = [
+    "SpectralDensity",
+    "OhmicSpectralDensity",
+    "Bath",
+    "bose_einstein",
+    "thermal_energy",
+]
+
+SpectralDensity = Callable[[np.ndarray], np.ndarray]
+"""A spectral density :math:`J(\\omega)`: called with an array of frequencies :math:`\\omega \\ge 0`,
+returns finite values :math:`\\ge 0` of the same shape."""
+
+# |w| below this (relative to T) uses the w -> 0 limit of J(w) / (1 - exp(-w/T))
+_ZERO_FREQUENCY = 1e-9
+
+
+@dataclass(frozen=True)
+class OhmicSpectralDensity:
+    r"""Ohmic spectral density with exponential cutoff, :math:`J(\omega) = \kappa\,\omega\,e^{-\omega/\omega_c}`.
+
+    Parameters
+    ----------
+    coupling : float
+        Dimensionless :math:`\kappa \ge 0` (O3L paper: 0.001).
+    cutoff : float
+        :math:`\omega_c > 0` in internal units (``inf`` for no cutoff).
+    """
+
+    coupling: float
+    cutoff: float = np.inf
+
+    def __post_init__(self) -> None:
+        check_positive("coupling", self.coupling, allow_zero=True)
+        if not (isinstance(self.cutoff, (int, float)) and self.cutoff > 0):
+            raise LZSMInputError(f"cutoff must lie in (0, inf], got {self.cutoff!r}")
+
+    def __call__(self, frequency: np.ndarray) -> np.ndarray:
+        w = np.abs(np.asarray(frequency, dtype=float))
+        return self.coupling * w * np.exp(-w / self.cutoff)
+
+    def slope_at_zero(self) -> float:
+        r""":math:`\lim_{\omega\to0} J(\omega)/\omega = \kappa`."""
+        return float(self.coupling)
+
+
+def bose_einstein(frequency: np.ndarray | float, temperature: float) -> np.ndarray:
+    r"""Bose-Einstein occupation :math:`n(\omega) = 1/(e^{\omega/T} - 1)` (``inf`` at :math:`\omega = 0`).
+
+    Parameters
+    ----------
+    frequency : array_like
+        :math:`\omega` (any sign; :math:`n(-\omega) = -1 - n(\omega)`).
+    temperature : float
+        :math:`T \ge 0`, same units; at :math:`T = 0`, :math:`n = 0` for
+        :math:`\omega > 0` and :math:`-1` for :math:`\omega < 0`.
+    """
+    w = check_finite("frequency", frequency)
+    t = float(check_positive("temperature", temperature, allow_zero=True))
+    with np.errstate(divide="ignore", over="ignore"):
+        if t == 0.0:
+            return np.where(w > 0, 0.0, np.where(w < 0, -1.0, np.inf))
+        return 1.0 / np.expm1(w / t)
+
+
+def thermal_energy(kelvin: float, unit_hz: float) -> float:
+    r"""Temperature :math:`k_B T` in internal units, for an internal energy unit :math:`h\,f_u`.
+
+    Parameters
+    ----------
+    kelvin : float
+        Temperature in K (>= 0).
+    unit_hz : float
+        Frequency of the internal energy unit in Hz, e.g. the qubit frequency
+        :math:`\Delta/2\pi` (``Device.gap_hz``).
+    """
+    t = float(check_positive("kelvin", kelvin, allow_zero=True))
+    return BOLTZMANN * t / (PLANCK * float(check_positive("unit_hz", unit_hz)))
+
+
+@dataclass(frozen=True)
+class Bath:
+    r"""A thermal bosonic bath: spectral density and temperature.
+
+    Parameters
+    ----------
+    spectral_density : callable
+        :math:`J(\omega)` for :math:`\omega \ge 0` (see :data:`SpectralDensity`),
+        e.g. :class:`OhmicSpectralDensity`.  It is evaluated at
+        :math:`|\omega|`; the odd continuation is implied.  If it has a
+        ``slope_at_zero()`` method, it gives :math:`\lim J(\omega)/\omega` for
+        :math:`g(0)`; otherwise the limit is taken numerically.
+    temperature : float
+        :math:`T = k_B T \ge 0` in internal energy units.
+    """
+
+    spectral_density: SpectralDensity
+    temperature: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not callable(self.spectral_density):
+            raise LZSMInputError(f"spectral_density must be callable J(omega), got {type(self.spectral_density)}")
+        t = check_positive("temperature", self.temperature, allow_zero=True)
+        if t.ndim != 0:
+            raise LZSMInputError(f"temperature must be a scalar in [0, inf), got {self.temperature!r}")
+
+    @classmethod
+    def ohmic(cls, coupling: float, cutoff: float = np.inf, temperature: float = 0.0) -> "Bath":
+        r"""Bath with :math:`J(\omega) = \kappa\omega e^{-\omega/\omega_c}` (:class:`OhmicSpectralDensity`)."""
+        return cls(OhmicSpectralDensity(coupling, cutoff), temperature)
+
+    def density(self, frequency: np.ndarray | float) -> np.ndarray:
+        r"""Odd spectral density :math:`J(\omega) = \mathrm{sign}(\omega) J(|\omega|)`, validated.
+
+        Raises
+        ------
+        LZSMInputError
+            If the user function returns NaN, inf or negative values, or the wrong shape.
+        """
+        w = np.asarray(frequency, dtype=float)
+        j = np.asarray(self.spectral_density(np.abs(w)), dtype=float)
+        if j.shape != w.shape:
+            raise LZSMInputError(f"spectral_density must return the shape of its input {w.shape}, got {j.shape}")
+        if not np.all(np.isfinite(j)):
+            raise LZSMInputError("spectral_density returned NaN or inf: J(omega) must be finite and >= 0")
+        if np.any(j < 0):
+            raise LZSMInputError(f"spectral_density must be >= 0 for omega >= 0, got min {j.min():.3g}")
+        return np.sign(w) * j
+
+    def _slope_at_zero(self) -> float:
+        slope = getattr(self.spectral_density, "slope_at_zero", None)
+        if slope is not None:
+            return float(slope())
+        eps = _ZERO_FREQUENCY * max(float(self.temperature), 1.0)
+        return float(self.density(np.array([eps]))[0] / eps)
+
+    def spectrum(self, frequency: np.ndarray | float) -> np.ndarray:
+        r"""Noise power spectrum :math:`g(\omega) = J(\omega)/(1 - e^{-\omega/T})` (see module docstring).
+
+        Parameters
+        ----------
+        frequency : array_like
+            :math:`\omega` in internal units, any sign (emission > 0, absorption < 0).
+
+        Returns
+        -------
+        ndarray
+            :math:`g(\omega) \ge 0`, same shape.
+        """
+        w = check_finite("frequency", frequency)
+        t = float(self.temperature)
+        j = self.density(w)
+        if t == 0.0:
+            return np.where(w > 0, j, 0.0)
+        small = np.abs(w) < _ZERO_FREQUENCY * t
+        safe = np.where(small, 1.0, w)
+        with np.errstate(over="ignore"):
+            g = j / -np.expm1(-safe / t)  # J(w) [n(w) + 1]; J(w) and 1 - e^{-w/T} share the sign of w
+        return np.where(small, t * self._slope_at_zero(), g) if np.any(small) else g
+
+    def symmetrized_spectrum(self, frequency: np.ndarray | float) -> np.ndarray:
+        r""":math:`S(\omega) = g(\omega) + g(-\omega) = J(|\omega|)\coth(|\omega|/2T)`."""
+        w = check_finite("frequency", frequency)
+        return self.spectrum(w) + self.spectrum(-w)
