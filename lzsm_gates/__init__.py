@@ -12,7 +12,19 @@ from .units import (
     check_in_range,
     check_positive,
 )
-from .metrics import check_unitary, gate_error, gate_fidelity
+from .metrics import (
+    average_gate_fidelity,
+    check_unitary,
+    concurrence,
+    gate_error,
+    gate_fidelity,
+    log_negativity,
+    negativity,
+    partial_trace,
+    partial_transpose,
+    reduced_qubit_state,
+    unitary_superoperator,
+)
 from .models import (
     PAULI_I,
     PAULI_X,
@@ -81,5 +93,31 @@ from .floquet import (
     stationary_populations,
     stationary_state,
 )
+
+from .noise import GateNoise, gate_channel, noisy_gate_error, open_system_error
+from .lindblad import liouvillian, lindblad_model, lindblad_solver, steady_state, unvec, vec
+from .cavity import (
+    CavityDynamics,
+    CavityOperators,
+    CavityParams,
+    CavitySteadyState,
+    cavity_collapse_operators,
+    cavity_dispersive_hamiltonian,
+    cavity_driven_hamiltonian,
+    cavity_dynamics,
+    cavity_hamiltonian,
+    cavity_initial_state,
+    cavity_operators,
+    cavity_steady_state,
+    coupling_at_peak,
+    drive_at_peak,
+    entanglement_valley,
+    max_excitation_transfer,
+    mes_threshold,
+    mes_threshold_analytic,
+    peak_concurrence,
+    steady_state_scan,
+)
+from .maps import error_landscape, pulse_populations, rate_map
 
 __version__ = "0.1.0"

@@ -9,6 +9,7 @@ with every requested approximation (:data:`lzsm_gates.approximations.APPROXIMATI
 * ``error_<name>`` :math:`= 1 - F(U_\mathrm{approx}, U)` (Pedersen fidelity),
 * ``chrw_unique_root`` (with ``"chrw"``): 1 where the self-consistent CHRW equation has a unique root.
 
+:func:`rate_map` maps the Floquet decoherence rates (Figs. 6, 7),
 :func:`error_landscape` maps the exact gate error of a design around its
 operating point, :func:`pulse_populations` the populations during a pulse.
 The maps run through the sweep engine (:func:`lzsm_gates.sweeps.run_sweep`),
@@ -24,7 +25,9 @@ import numpy as np
 import xarray as xr
 
 from .approximations import APPROXIMATIONS
+from .baths import Bath
 from .chrw import chrw_xi
+from .floquet import chrw_qubit_rates, qubit_rates
 from .metrics import gate_error
 from .models import DrivenModel, qubit_model
 from .propagate import evolve, period_propagator, static_propagator
@@ -32,7 +35,7 @@ from .pulses import LZSMPulse
 from .sweeps import Axis, run_sweep
 from .units import LZSMInputError
 
-__all__ = ["lzsm_map", "DEFAULT_APPROXIMATIONS", "error_landscape", "pulse_populations"]
+__all__ = ["lzsm_map", "DEFAULT_APPROXIMATIONS", "error_landscape", "pulse_populations", "rate_map"]
 
 DEFAULT_APPROXIMATIONS: tuple[str, ...] = tuple(APPROXIMATIONS)
 
@@ -164,3 +167,44 @@ def pulse_populations(pulse: LZSMPulse, model: DrivenModel, initial: int, num: i
         name="population",
         attrs={"initial": labels[initial]},
     )
+
+
+class _RatePoints:
+    """Picklable batched evaluator of the exact and CHRW Floquet rates for sigma_x noise."""
+
+    def __init__(self, bath: Bath) -> None:
+        self.bath = bath
+
+    def __call__(self, A: np.ndarray, omega: np.ndarray) -> dict[str, np.ndarray]:  # noqa: N803 - physics names
+        exact = qubit_rates(A, omega, self.bath)
+        approx = chrw_qubit_rates(A, omega, self.bath)
+        return {
+            "gamma1": exact.gamma1,
+            "gamma_phi": exact.gamma_phi,
+            "gamma2": exact.gamma2,
+            "gamma1_chrw": approx.gamma1,
+            "gamma_phi_chrw": approx.gamma_phi,
+            "secular_parameter": np.minimum(exact.secular_parameter, 1e6),  # inf at an exact crossing
+        }
+
+
+def rate_map(
+    amplitudes: Axis | np.ndarray | Sequence[float],
+    frequencies: Axis | np.ndarray | Sequence[float],
+    bath: Bath,
+    **sweep_options: Any,
+) -> xr.Dataset:
+    r"""Floquet :math:`\Gamma_1, \Gamma_\varphi, \Gamma_2` (exact and CHRW) for :math:`\sigma_x` noise on an (A, omega) grid.
+
+    Gates paper Figs. 6, 7.  Rates in units of the gap; ``secular_parameter``
+    above ~0.1 marks points near quasienergy crossings, where the secular
+    approximation breaks down (capped at 1e6 on an exact crossing).
+    """
+    a_axis = Axis.explicit("A", getattr(amplitudes, "values", amplitudes), units="Delta")
+    w_axis = Axis.explicit("omega", getattr(frequencies, "values", frequencies), units="Delta")
+    outputs = {k: "Delta" for k in ("gamma1", "gamma_phi", "gamma2", "gamma1_chrw", "gamma_phi_chrw")}
+    outputs["secular_parameter"] = ""
+    sweep_options.setdefault("description", "Floquet rates")
+    sweep_options.setdefault("key", f"rate_map:{bath!r}")
+    sweep_options.setdefault("chunk_size", 2048)
+    return run_sweep(_RatePoints(bath), [a_axis, w_axis], outputs=outputs, **sweep_options)
