@@ -19,7 +19,7 @@ import xarray as xr  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 if TYPE_CHECKING:
-    from .design import OperatingCurve
+    from .design import DesignResult, OperatingCurve
 
 
 __all__ = [
@@ -30,6 +30,9 @@ __all__ = [
     "plot_operating_curves",
     "plot_error_landscape",
     "plot_populations",
+    "plot_rates_cut",
+    "plot_rate_maps",
+    "plot_error_along_curves",
 ]
 
 _LABELS = {"A": r"$A/\Delta$", "omega": r"$\omega/\Delta$"}
@@ -138,5 +141,56 @@ def plot_populations(pops: xr.DataArray, *, title: str = "populations during the
     ax.set_xlabel(r"$t\,\Delta$")
     ax.set_ylabel("population")
     ax.set_title(f"{title}, from |{pops.attrs.get('initial', '')}>")
+    ax.legend()
+    return fig
+
+
+def plot_rates_cut(ds: xr.Dataset, omega: float) -> plt.Figure:
+    """Gates paper Fig. 6: :math:`\\Gamma_1` (a) and :math:`\\Gamma_\\varphi, \\Gamma_2` (b) vs A at fixed omega, exact and CHRW."""
+    cut = ds.sel(omega=omega, method="nearest")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    ax1.plot(cut["A"], cut["gamma1"], "k-", label="exact Floquet")
+    ax1.plot(cut["A"], cut["gamma1_chrw"], "r--", label="CHRW")
+    ax1.set_ylabel(r"$\Gamma_1/\Delta$")
+    ax2.plot(cut["A"], cut["gamma_phi"], "k-", label=r"$\Gamma_\varphi$ exact")
+    ax2.plot(cut["A"], cut["gamma_phi_chrw"], "r--", label=r"$\Gamma_\varphi$ CHRW")
+    ax2.plot(cut["A"], cut["gamma2"], "b-", label=r"$\Gamma_2$ exact")
+    ax2.set_ylabel("rate / Δ")
+    for ax, tag in ((ax1, "(a)"), (ax2, "(b)")):
+        ax.set_xlabel(_LABELS["A"])
+        ax.set_title(f"Fig. 6{tag}, ω = {float(cut['omega']):.3g} Δ")
+        ax.legend()
+    return fig
+
+
+def plot_rate_maps(ds: xr.Dataset, curves: dict[str, "OperatingCurve"] | None = None) -> plt.Figure:
+    """Gates paper Fig. 7: maps of :math:`\\Gamma_1` and :math:`\\Gamma_2` with the gate operating points overlaid."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    plot_map(ds["gamma1"], ax=axes[0], cmap="coolwarm", title=r"Fig. 7(a) $\Gamma_1$", label=r"$\Gamma_1/\Delta$")
+    plot_map(ds["gamma2"], ax=axes[1], cmap="coolwarm", title=r"Fig. 7(b) $\Gamma_2$", label=r"$\Gamma_2/\Delta$")
+    a_lo, a_hi = float(ds["A"].min()), float(ds["A"].max())
+    w_lo, w_hi = float(ds["omega"].min()), float(ds["omega"].max())
+    for ax in axes:
+        for k, (label, c) in enumerate((curves or {}).items()):
+            inside = (c.amplitude >= a_lo) & (c.amplitude <= a_hi) & (c.frequency >= w_lo) & (c.frequency <= w_hi)
+            ax.plot(c.frequency[inside], c.amplitude[inside], "o^sD"[k % 4], color="k", ms=3, mfc="none", label=label)
+        if curves:
+            ax.legend(fontsize=8)
+    return fig
+
+
+def plot_error_along_curves(results: dict[str, "DesignResult"]) -> plt.Figure:
+    """Total (coherent + incoherent) error of each candidate of noise-ranked designs vs drive frequency."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, result in results.items():
+        w = np.array([c.pulse.frequency for c in result.candidates])
+        total = np.array([c.open_system_error + c.exact_error for c in result.candidates])
+        order = np.argsort(w)
+        line = ax.semilogy(w[order], total[order], ".", label=label)[0]
+        best = result.best
+        ax.semilogy(best.pulse.frequency, best.open_system_error + best.exact_error, "*", ms=14, color=line.get_color())
+    ax.set_xlabel(_LABELS["omega"])
+    ax.set_ylabel("total gate error")
+    ax.set_title("noise-aware ranking (★ = optimum)")
     ax.legend()
     return fig
