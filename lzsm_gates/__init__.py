@@ -118,6 +118,6 @@ from .cavity import (
     peak_concurrence,
     steady_state_scan,
 )
-from .maps import error_landscape, pulse_populations, rate_map
+from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
 __version__ = "0.1.0"

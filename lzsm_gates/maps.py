@@ -9,6 +9,7 @@ with every requested approximation (:data:`lzsm_gates.approximations.APPROXIMATI
 * ``error_<name>`` :math:`= 1 - F(U_\mathrm{approx}, U)` (Pedersen fidelity),
 * ``chrw_unique_root`` (with ``"chrw"``): 1 where the self-consistent CHRW equation has a unique root.
 
+:func:`cavity_map` the cavity steady-state entanglement,
 :func:`rate_map` maps the Floquet decoherence rates (Figs. 6, 7),
 :func:`error_landscape` maps the exact gate error of a design around its
 operating point, :func:`pulse_populations` the populations during a pulse.
@@ -26,6 +27,7 @@ import xarray as xr
 
 from .approximations import APPROXIMATIONS
 from .baths import Bath
+from .cavity import CavityParams, steady_state_scan
 from .chrw import chrw_xi
 from .floquet import chrw_qubit_rates, qubit_rates
 from .metrics import gate_error
@@ -35,7 +37,7 @@ from .pulses import LZSMPulse
 from .sweeps import Axis, run_sweep
 from .units import LZSMInputError
 
-__all__ = ["lzsm_map", "DEFAULT_APPROXIMATIONS", "error_landscape", "pulse_populations", "rate_map"]
+__all__ = ["lzsm_map", "DEFAULT_APPROXIMATIONS", "error_landscape", "pulse_populations", "rate_map", "cavity_map"]
 
 DEFAULT_APPROXIMATIONS: tuple[str, ...] = tuple(APPROXIMATIONS)
 
@@ -208,3 +210,35 @@ def rate_map(
     sweep_options.setdefault("key", f"rate_map:{bath!r}")
     sweep_options.setdefault("chunk_size", 2048)
     return run_sweep(_RatePoints(bath), [a_axis, w_axis], outputs=outputs, **sweep_options)
+
+
+class _CavityPoints:
+    """Picklable batched evaluator of the cavity steady-state observables."""
+
+    def __init__(self, params: CavityParams, outputs: tuple[str, ...]) -> None:
+        self.params, self.outputs = params, outputs
+
+    def __call__(self, g2: np.ndarray, drive: np.ndarray) -> dict[str, np.ndarray]:
+        scan = steady_state_scan(g2, drive, params=self.params)
+        return {k: scan[k] for k in self.outputs}
+
+
+def cavity_map(
+    couplings: Axis | np.ndarray | Sequence[float],
+    drives: Axis | np.ndarray | Sequence[float],
+    params: CavityParams | None = None,
+    outputs: Sequence[str] = ("concurrence", "photon_number"),
+    **sweep_options: Any,
+) -> xr.Dataset:
+    r"""Steady-state :math:`E_{ss}` (and other observables) over :math:`(g_2/g_1, d/g_1)` (cavity paper Figs. 3, 5).
+
+    ``outputs`` are keys of :func:`~lzsm_gates.cavity.steady_state_scan`
+    (``"cross_correlation"`` is undefined at ``d = 0`` and reported as a bad chunk there).
+    """
+    g_axis = Axis.explicit("g2", getattr(couplings, "values", couplings), units="g1")
+    d_axis = Axis.explicit("drive", getattr(drives, "values", drives), units="g1")
+    base = CavityParams() if params is None else params
+    sweep_options.setdefault("description", "cavity steady state")
+    sweep_options.setdefault("key", f"cavity_map:{base!r}:{','.join(outputs)}")
+    sweep_options.setdefault("chunk_size", 64)
+    return run_sweep(_CavityPoints(base, tuple(outputs)), [g_axis, d_axis], outputs={k: "" for k in outputs}, **sweep_options)
