@@ -101,6 +101,10 @@ class LZSMPulse:
         ``period_unitary`` reuses an already computed :math:`U(T)` of this drive.
         """
         u_period = period_propagator(model, self.amplitude, self.frequency) if period_unitary is None else period_unitary
+        return self._framed(model, u_period)
+
+    def _framed(self, model: DrivenModel, u_period: np.ndarray) -> np.ndarray:
+        """Put the drive-period unitary between the idles and the virtual-Z frames."""
         u = static_propagator(model.static, self.idle_after) @ u_period @ static_propagator(model.static, self.idle_before)
         if self.has_virtual_z:
             if model.dim != 2:
@@ -124,12 +128,7 @@ class LZSMPulse:
             rtol=rtol,
             atol=atol,
         )
-        u = static_propagator(model.static, self.idle_after) @ np.asarray(res.y[-1]) @ static_propagator(
-            model.static, self.idle_before
-        )
-        if self.has_virtual_z:
-            u = rz(self.vz_after) @ u @ rz(self.vz_before)
-        return u
+        return self._framed(model, np.asarray(res.y[-1]))
 
     def to_physical(self, device: Device) -> dict[str, Any]:
         r"""AWG parameters in physical units.
