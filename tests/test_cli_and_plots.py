@@ -55,3 +55,11 @@ def test_landscape_minimum_at_design_and_populations():
         plotting.plot_error_landscape(error_landscape(b.pulse, bswap_target(), b.model, num=5, progress=False)),
     ]
     assert all(len(f.axes) >= 1 for f in figs)
+
+
+def test_cli_cavity_map(tmp_path):
+    args = ["cavity-map", "--coupling", "0.3", "1", "3", "--drive", "0.004", "0.012", "3", "--out", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    ds = load_result(tmp_path / "cavity_map.npz")
+    assert ds["concurrence"].shape == (3, 3) and float(ds["concurrence"].max()) > 0.1
+    assert (tmp_path / "cavity_ess.png").stat().st_size > 0
