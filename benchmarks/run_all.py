@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import RESULTS, write_row
 
-BENCHMARKS = ["bench_core", "bench_design", "bench_rates"]
+BENCHMARKS = ["bench_core", "bench_design", "bench_rates", "bench_o3l"]
 
 
 def main(names: list[str]) -> None:

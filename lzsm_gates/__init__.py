@@ -118,6 +118,26 @@ from .cavity import (
     peak_concurrence,
     steady_state_scan,
 )
+from .o3l import (
+    DEFAULT_CUTOFF,
+    O3LParams,
+    O3LSteadyState,
+    cut_detuning,
+    cutoff_dependence,
+    golden_rule_rates,
+    map_amplitude_detuning,
+    map_coupling_detuning,
+    map_xi_amplitude,
+    o3l_coupling,
+    o3l_dynamics,
+    o3l_eigenstates,
+    o3l_floquet_rates,
+    o3l_model,
+    o3l_steady_state,
+    o3l_sweep,
+    perturbative_rates,
+    steady_state_concurrence,
+)
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
 __version__ = "0.1.0"
