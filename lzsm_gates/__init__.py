@@ -138,6 +138,32 @@ from .o3l import (
     perturbative_rates,
     steady_state_concurrence,
 )
+from .circuits import (
+    CircuitSimulation,
+    LZSMGate,
+    LZSMGateSet,
+    LZSMSqrtBSwapGate,
+    RabiGate,
+    SqrtBSwapGate,
+    compare_with_rabi,
+    design_gate_set,
+    lzsm_target,
+    rabi_gate,
+    register_sqrt_bswap_equivalences,
+    sample_counts,
+    simulate_circuit,
+)
+from .schedules import (
+    FrameChange,
+    PulseProgram,
+    circuit_program,
+    gate_program,
+    load_program,
+    program_unitary,
+    save_program,
+    schedule_unitary,
+    to_schedule,
+)
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
 __version__ = "0.1.0"

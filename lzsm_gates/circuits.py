@@ -1,0 +1,636 @@
+r"""LZSM gates as Qiskit objects: native gate set, compilation target, circuit-level simulation.
+
+Native gate set
+---------------
+A device of identical small-gap qubits (gap :math:`\Delta`, physics.md Sec. 1)
+with driven couplings (Sec. 4) gets the universal basis
+
+* ``sx`` and ``x``: one-period LZSM pulses with real idles
+  (:func:`~lzsm_gates.design.design_gate`), wrapped as :class:`LZSMGate`;
+* ``rz``: a virtual Z (frame change, McKay et al. 2017), zero duration and error;
+* ``sqrt_bswap``: the entangler :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`
+  (:func:`~lzsm_gates.design.design_bswap`), wrapped as :class:`LZSMSqrtBSwapGate`;
+* optionally ``id``: a one-period identity :math:`U(T) = \pm I` of chosen
+  duration (:func:`~lzsm_gates.design.design_identity`).
+
+Every LZSM gate object's matrix (``to_matrix()``, ``numpy.asarray``) is the
+*exact* simulated unitary of its designed pulse, not the ideal target; the
+durations and error rates in :func:`lzsm_target` come from the same
+simulation.  Qiskit's own :func:`~qiskit.transpile` compiles any circuit onto
+the :class:`~qiskit.transpiler.Target`; the basis translator reaches
+``sqrt_bswap`` through one equivalence-library rule,
+:math:`\mathrm{CX} = e^{i\varphi} L_3\, \sqrt{\mathrm{bSWAP}}\, L_2\, \sqrt{\mathrm{bSWAP}}\, L_1`
+with single-qubit layers :math:`L_k` derived numerically once per session
+(two applications suffice because :math:`\sqrt{\mathrm{bSWAP}}` is locally
+equivalent to :math:`\sqrt{i\mathrm{SWAP}}`, Weyl coordinates
+:math:`(\pi/8, \pi/8, 0)`).
+
+Qubit ordering
+--------------
+:func:`~lzsm_gates.models.coupled_qubits_model` puts qubit 1 on the *left*
+tensor factor, Qiskit is little-endian (the first qarg is the *rightmost*
+factor).  ``LZSMSqrtBSwapGate`` on qargs ``(a, b)`` treats ``a`` as the model's
+qubit 1, so its Qiskit matrix is :math:`S\,U_\mathrm{model}\,S` with the swap
+:math:`S`.  The ideal :math:`\sqrt{\mathrm{bSWAP}}` is swap symmetric.
+
+Frame convention of the circuit simulation
+------------------------------------------
+:func:`simulate_circuit` composes, instruction by instruction, the exact
+unitary of each designed pulse (its lab-frame propagator with idles, as
+designed) on its qubits and exact :math:`R_z` matrices for ``rz``.  This is
+the closed-system evolution in the rotating frame of every qubit with frame
+tracking: the free precession :math:`e^{+i\Delta t\sigma_z/2}` of a qubit
+while others are driven is a known Z rotation that the controller absorbs
+into that qubit's frame (a virtual Z), which :mod:`lzsm_gates.schedules`
+makes explicit with ``ShiftPhase`` instructions.  For one real, single-quadrature
+baseband line (:math:`\sigma_x` only) a frame change is realised by re-timing
+the following pulses by :math:`-\phi/\Delta \bmod 2\pi/\Delta` (what the real
+idles of the designs do); a zero-duration virtual Z needs a second,
+:math:`\sigma_y`-coupled quadrature.  Open-system circuit simulation (the
+Floquet-Markov rates of each gate) is a follow-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+from qiskit.circuit import Gate, Measure, Parameter, QuantumCircuit
+from qiskit.circuit.equivalence_library import SessionEquivalenceLibrary
+from qiskit.circuit.library import CXGate, RZGate, UGate
+from qiskit.quantum_info import Operator, Statevector, process_fidelity
+from qiskit.transpiler import CouplingMap, InstructionProperties, Target
+from scipy.optimize import least_squares
+
+from .design import BSwapDesign, GateDesign, bswap_target, design_bswap, design_gate, design_identity
+from .metrics import gate_error
+from .models import DrivenModel, PAULI_X, PAULI_Z, qubit_model
+from .propagate import evolve
+from .targets import resolve_target
+from .units import DEFAULT_DEVICE, Device, LZSMInputError, check_positive
+
+__all__ = [
+    "SqrtBSwapGate",
+    "LZSMGate",
+    "LZSMSqrtBSwapGate",
+    "LZSMGateSet",
+    "design_gate_set",
+    "register_sqrt_bswap_equivalences",
+    "lzsm_target",
+    "CircuitSimulation",
+    "simulate_circuit",
+    "sample_counts",
+    "RabiGate",
+    "rabi_gate",
+    "compare_with_rabi",
+]
+
+_SWAP = np.eye(4)[[0, 2, 1, 3]]
+
+
+def _model_to_qiskit(u: np.ndarray) -> np.ndarray:
+    """Two-qubit matrix in the model order |q1 q2> -> Qiskit order (first qarg = q1 = rightmost factor)."""
+    return _SWAP @ u @ _SWAP
+
+
+class SqrtBSwapGate(Gate):
+    r"""Ideal :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`.
+
+    Rotation by :math:`\pi/2` in the :math:`\{|00\rangle, |11\rangle\}` block,
+    identity on :math:`\{|01\rangle, |10\rangle\}`
+    (:func:`~lzsm_gates.design.bswap_target`); swap symmetric, so the same
+    matrix in Qiskit's little-endian order.  Defined as
+    :math:`R_{XX}(\pi/4) R_{YY}(-\pi/4)` (the two commute).
+    """
+
+    def __init__(self, label: str | None = None) -> None:
+        super().__init__("sqrt_bswap", 2, [], label=label)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(2, name=self.name)
+        qc.rxx(np.pi / 4, 0, 1)
+        qc.ryy(-np.pi / 4, 0, 1)
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(bswap_target(), dtype=dtype or complex)
+
+
+class LZSMGate(Gate):
+    """A single-qubit LZSM gate whose matrix is the exact unitary of its designed pulse.
+
+    Parameters
+    ----------
+    design : GateDesign
+        A single-qubit design; the real-idle ``design.pulse`` is the one played.
+    name : str, optional
+        Instruction name (default: the design target's name, e.g. ``"sx"``).
+    """
+
+    def __init__(self, design: GateDesign, name: str | None = None) -> None:
+        if design.gap != 1.0:
+            raise LZSMInputError(f"LZSMGate needs a single-qubit design (gap 1), got gap {design.gap}")
+        super().__init__(name or design.target.name, 1, [])
+        self.design = design
+        self._unitary = design.pulse.propagator(qubit_model())
+
+    @property
+    def duration_s(self) -> float:
+        """Duration of the pulse with its idles, in seconds."""
+        return float(self.design.device.time_to_ns(self.design.duration)) * 1e-9
+
+    @property
+    def error(self) -> float:
+        """Exact unitary gate error against the target."""
+        return float(self.design.exact_error)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(1, name=self.name)
+        qc.unitary(self._unitary, [0])
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self._unitary, dtype=dtype or complex)
+
+
+class LZSMSqrtBSwapGate(Gate):
+    r"""The :math:`\sqrt{\mathrm{bSWAP}}` entangler with the exact unitary of its LZSM pulse (Qiskit order)."""
+
+    def __init__(self, design: BSwapDesign) -> None:
+        super().__init__("sqrt_bswap", 2, [])
+        self.design = design
+        self._unitary = _model_to_qiskit(design.unitary())
+
+    @property
+    def duration_s(self) -> float:
+        """Duration of the coupler pulse with its idles, in seconds."""
+        return float(self.design.device.time_to_ns(self.design.pulse.duration)) * 1e-9
+
+    @property
+    def error(self) -> float:
+        """Exact 4x4 gate error against :math:`\\sqrt{\\mathrm{bSWAP}}`."""
+        return float(self.design.exact_error)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(2, name=self.name)
+        qc.unitary(self._unitary, [0, 1])
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self._unitary, dtype=dtype or complex)
+
+
+# --------------------------------------------------------------------------- equivalence rule
+
+
+def _u_matrix(theta: float, phi: float, lam: float) -> np.ndarray:
+    """Qiskit's :class:`UGate` matrix."""
+    c, s = np.cos(theta / 2), np.sin(theta / 2)
+    return np.array([[c, -np.exp(1j * lam) * s], [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c]])
+
+
+def _layered(x: np.ndarray, entangler: np.ndarray) -> np.ndarray:
+    """:math:`e^{i x_0} L_3 B L_2 B L_1` with :math:`L_k = U(x) \\otimes U(x)` (Qiskit order: qubit 0 right)."""
+    out = np.eye(4, dtype=complex)
+    for k in range(3):
+        q0, q1 = _u_matrix(*x[1 + 6 * k : 4 + 6 * k]), _u_matrix(*x[4 + 6 * k : 7 + 6 * k])
+        out = np.kron(q1, q0) @ out
+        if k < 2:
+            out = entangler @ out
+    return np.exp(1j * x[0]) * out
+
+
+@lru_cache(maxsize=1)
+def _cx_via_sqrt_bswap() -> tuple[float, ...]:
+    r"""Angles of :math:`\mathrm{CX} = e^{i x_0} L_3 B L_2 B L_1` by least squares on the 4x4 residual.
+
+    Deterministic multistart (seeded); the residual reaches machine precision
+    because :math:`\mathrm{CX}` needs exactly two :math:`\sqrt{i\mathrm{SWAP}}`-class gates.
+    """
+    qc = QuantumCircuit(2)
+    qc.cx(0, 1)
+    target = Operator(qc).data
+    b = bswap_target()
+    rng = np.random.default_rng(7)
+
+    def residual(x: np.ndarray) -> np.ndarray:
+        r = (_layered(x, b) - target).ravel()
+        return np.concatenate([r.real, r.imag])
+
+    best = None
+    for _ in range(20):
+        sol = least_squares(residual, rng.uniform(-np.pi, np.pi, 19), xtol=1e-15, ftol=1e-15, gtol=1e-15)
+        if best is None or sol.cost < best.cost:
+            best = sol
+        if best.cost < 1e-28:
+            break
+    if best.cost > 1e-24:
+        raise RuntimeError(f"no CX decomposition into two sqrt(bSWAP) found (residual {best.cost:.2g})")
+    return tuple(float(v) for v in best.x)
+
+
+_REGISTERED = False
+
+
+def register_sqrt_bswap_equivalences() -> None:
+    r"""Add :math:`\mathrm{CX} \to` two :math:`\sqrt{\mathrm{bSWAP}}` plus ``u`` gates to Qiskit's session library (once).
+
+    With it the basis translator reaches ``sqrt_bswap`` from every standard
+    two-qubit gate (all of which have a path to ``cx``).  The rule is checked
+    with :meth:`Operator.equiv` before it is added.
+    """
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    x = _cx_via_sqrt_bswap()
+    qc = QuantumCircuit(2, global_phase=x[0])
+    for k in range(3):
+        qc.append(UGate(*x[1 + 6 * k : 4 + 6 * k]), [0])
+        qc.append(UGate(*x[4 + 6 * k : 7 + 6 * k]), [1])
+        if k < 2:
+            qc.append(SqrtBSwapGate(), [0, 1])
+    ref = QuantumCircuit(2)
+    ref.cx(0, 1)
+    if not Operator(qc).equiv(Operator(ref), atol=1e-10):
+        raise RuntimeError("CX via sqrt(bSWAP) equivalence failed its check")
+    SessionEquivalenceLibrary.add_equivalence(CXGate(), qc)
+    _REGISTERED = True
+
+
+# --------------------------------------------------------------------------- gate set and target
+
+
+@dataclass(frozen=True)
+class LZSMGateSet:
+    """Native LZSM gates of one device (identical qubits, symmetric couplings).
+
+    Attributes
+    ----------
+    device : Device
+    sx, x : LZSMGate
+        Single-qubit LZSM gates.
+    sqrt_bswap : LZSMSqrtBSwapGate
+        The entangler.
+    identity : LZSMGate or None
+        One-period identity (``id``), if requested.
+    """
+
+    device: Device
+    sx: LZSMGate
+    x: LZSMGate
+    sqrt_bswap: LZSMSqrtBSwapGate
+    identity: LZSMGate | None = None
+
+    @property
+    def gates(self) -> dict[str, Gate]:
+        """Timed native gates by instruction name."""
+        out: dict[str, Gate] = {"sx": self.sx, "x": self.x, "sqrt_bswap": self.sqrt_bswap}
+        if self.identity is not None:
+            out["id"] = self.identity
+        return out
+
+    def table(self) -> list[dict[str, Any]]:
+        """Rows ``name, qubits, duration_ns, exact_error, amplitude, frequency`` (internal units for the last two)."""
+        return [
+            {
+                "name": name,
+                "qubits": g.num_qubits,
+                "duration_ns": g.duration_s * 1e9,
+                "exact_error": g.error,
+                "amplitude": g.design.pulse.amplitude,
+                "frequency": g.design.pulse.frequency,
+            }
+            for name, g in self.gates.items()
+        ]
+
+
+@lru_cache(maxsize=8)
+def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | None = None) -> LZSMGateSet:
+    """Design (and cache) the native gates of ``device``: ``sx``, ``x``, ``sqrt_bswap`` and optionally ``id``.
+
+    Parameters
+    ----------
+    device : Device
+        Gap, drive bounds, AWG sample time.
+    identity_duration : float, optional
+        Duration of the LZSM identity in internal units (:math:`1/\\Delta`); ``None``: no ``id``.
+    """
+    ident = None if identity_duration is None else LZSMGate(design_identity(identity_duration, device), "id")
+    return LZSMGateSet(
+        device=device,
+        sx=LZSMGate(design_gate("sx", device).best),
+        x=LZSMGate(design_gate("x", device).best),
+        sqrt_bswap=LZSMSqrtBSwapGate(design_bswap(device)),
+        identity=ident,
+    )
+
+
+def _edges(num_qubits: int, coupling_map: CouplingMap | Iterable[Sequence[int]] | None, bidirectional: bool) -> list[tuple[int, int]]:
+    if coupling_map is None:
+        pairs = [(i, i + 1) for i in range(num_qubits - 1)]
+    else:
+        pairs = [tuple(int(q) for q in e) for e in (coupling_map.get_edges() if isinstance(coupling_map, CouplingMap) else coupling_map)]
+    out: list[tuple[int, int]] = []
+    for p in pairs:
+        if len(p) != 2 or p[0] == p[1] or not all(0 <= q < num_qubits for q in p):
+            raise LZSMInputError(f"coupling {p} must join two different qubits among 0..{num_qubits - 1}")
+        for e in (p, p[::-1]) if bidirectional else (p,):
+            if e not in out:
+                out.append(e)
+    return out
+
+
+def lzsm_target(
+    device: Device = DEFAULT_DEVICE,
+    num_qubits: int = 2,
+    coupling_map: CouplingMap | Iterable[Sequence[int]] | None = None,
+    *,
+    identity_duration: float | None = None,
+    bidirectional: bool = True,
+    gate_set: LZSMGateSet | None = None,
+) -> Target:
+    """A Qiskit :class:`~qiskit.transpiler.Target` whose native gates are LZSM designs.
+
+    Instructions: ``sx``, ``x`` (:class:`LZSMGate`), ``rz`` (virtual Z, zero
+    duration and error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the
+    coupled pairs, ``measure``, and ``id`` if ``identity_duration`` is given.
+    Durations (s) and errors are the exact simulated ones.  Registers the
+    ``cx`` equivalence (:func:`register_sqrt_bswap_equivalences`).
+
+    Parameters
+    ----------
+    device : Device
+    num_qubits : int
+    coupling_map : CouplingMap or iterable of pairs, optional
+        Driven couplings; default the linear chain ``(0, 1), (1, 2), ...``.
+    identity_duration : float, optional
+        LZSM identity duration (internal units).
+    bidirectional : bool
+        Add each coupling in both directions (the gate is symmetric for equal gaps).
+    gate_set : LZSMGateSet, optional
+        Reuse designed gates (default :func:`design_gate_set`).
+
+    Raises
+    ------
+    LZSMInputError
+        Fewer than one qubit, or a coupling outside the device.
+    """
+    if int(num_qubits) < 1:
+        raise LZSMInputError(f"num_qubits must be >= 1, got {num_qubits}")
+    gs = gate_set or design_gate_set(device, identity_duration)
+    register_sqrt_bswap_equivalences()
+    target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
+    qubits = [(q,) for q in range(int(num_qubits))]
+    for name, gate in gs.gates.items():
+        if gate.num_qubits == 1:
+            props = {q: InstructionProperties(duration=gate.duration_s, error=gate.error) for q in qubits}
+            target.add_instruction(gate, props, name=name)
+    target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
+    edges = _edges(int(num_qubits), coupling_map, bidirectional)
+    if edges:
+        g = gs.sqrt_bswap
+        target.add_instruction(g, {e: InstructionProperties(duration=g.duration_s, error=g.error) for e in edges})
+    target.add_instruction(Measure(), {q: None for q in qubits})
+    return target
+
+
+# --------------------------------------------------------------------------- circuit simulation
+
+
+def _native_unitaries(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
+    if isinstance(gates, Target):
+        ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
+        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate))}, gates
+    if isinstance(gates, LZSMGateSet):
+        return gates.gates, None
+    return dict(gates), None
+
+
+def _circuit_unitary(circuit: QuantumCircuit, native: Mapping[str, Gate], target: Target | None) -> np.ndarray:
+    """Exact unitary of a compiled circuit (physical qubit order, Qiskit convention)."""
+    n = circuit.num_qubits
+    u = np.eye(2**n, dtype=complex).reshape((2,) * (2 * n))
+    for inst in circuit.data:
+        name = inst.operation.name
+        qargs = tuple(circuit.find_bit(q).index for q in inst.qubits)
+        if name in ("barrier", "measure", "delay"):
+            continue  # identity in the rotating frame; measurements handled by sample_counts
+        if target is not None and not target.instruction_supported(name, qargs):
+            raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
+        if name == "rz":
+            m = RZGate(float(inst.operation.params[0])).to_matrix()
+        elif name in native:
+            m = np.asarray(native[name])
+        else:
+            raise LZSMInputError(f"{name} is not an LZSM native gate (native: rz, {', '.join(native)}): transpile first")
+        k = len(qargs)
+        # tensor axes: little-endian qubit q is axis n - 1 - q
+        axes = [n - 1 - q for q in reversed(qargs)]
+        g = m.reshape((2,) * (2 * k))
+        u = np.moveaxis(np.tensordot(g, u, axes=(list(range(k, 2 * k)), axes)), list(range(k)), axes)
+    return u.reshape(2**n, 2**n)
+
+
+def _logical_operator(circuit: QuantumCircuit, unitary: np.ndarray) -> Operator:
+    """Undo the compiled circuit's layout permutations (as :meth:`Operator.from_circuit` does)."""
+    probe = circuit.copy_empty_like()
+    probe.unitary(unitary, probe.qubits)
+    return Operator.from_circuit(probe)
+
+
+@dataclass(frozen=True)
+class CircuitSimulation:
+    """Closed-system pulse-level simulation of one compiled circuit.
+
+    Attributes
+    ----------
+    unitary : ndarray
+        Exact unitary of the compiled circuit on the physical qubits (Qiskit order).
+    operator : Operator
+        The same in the logical qubit order of the original circuit (layouts undone).
+    infidelity : float
+        :math:`1 - F_\\mathrm{pro}` against the ideal circuit (global phase ignored), or NaN without one.
+    duration_s : float
+        Sum of the native gate durations along the circuit (serial execution), seconds.
+    """
+
+    unitary: np.ndarray
+    operator: Operator
+    infidelity: float
+    duration_s: float
+
+
+def simulate_circuit(
+    compiled: QuantumCircuit,
+    gates: Target | LZSMGateSet | Mapping[str, Gate],
+    ideal: QuantumCircuit | Operator | None = None,
+) -> CircuitSimulation:
+    r"""Unitary of a compiled circuit from the exact unitaries of the designed pulses.
+
+    Each native instruction contributes its pulse's exact propagator, ``rz``
+    an exact :math:`R_z` (frame convention in the module docstring); barriers
+    and final measurements are skipped.  The result is compared with the ideal
+    circuit by the process fidelity
+    :math:`F_\mathrm{pro} = |\mathrm{Tr}(V^\dagger U)|^2/d^2`.
+
+    Parameters
+    ----------
+    compiled : QuantumCircuit
+        Output of ``transpile(circuit, target=lzsm_target(...))``.
+    gates : Target, LZSMGateSet or mapping name -> Gate
+        Where the native gates (and, for a Target, the allowed qubits) come from.
+    ideal : QuantumCircuit or Operator, optional
+        The original circuit (final measurements are removed).
+
+    Raises
+    ------
+    LZSMInputError
+        A non-native instruction, or one on qubits the target does not offer it on.
+    """
+    native, target = _native_unitaries(gates)
+    u = _circuit_unitary(compiled, native, target)
+    op = _logical_operator(compiled, u)
+    infid = float("nan")
+    if ideal is not None:
+        ref = Operator(ideal.remove_final_measurements(inplace=False)) if isinstance(ideal, QuantumCircuit) else ideal
+        infid = max(1.0 - float(process_fidelity(op, ref)), 0.0)
+    duration = 0.0
+    for inst in compiled.data:
+        g = native.get(inst.operation.name)
+        duration += getattr(g, "duration_s", 0.0)
+    return CircuitSimulation(u, op, infid, duration)
+
+
+def sample_counts(
+    compiled: QuantumCircuit,
+    gates: Target | LZSMGateSet | Mapping[str, Gate],
+    shots: int = 1024,
+    *,
+    seed: int | np.random.Generator | None = None,
+) -> dict[str, int]:
+    """Measurement counts of a compiled circuit (final measurements) from its exact unitary, sampled with a seeded rng.
+
+    Starts from :math:`|0\\dots0\\rangle`; keys are bitstrings of the classical
+    register (clbit 0 rightmost, as in Qiskit).
+
+    Raises
+    ------
+    LZSMInputError
+        If the circuit has no measurements or ``shots < 1``.
+    """
+    shots = int(check_positive("shots", shots))
+    measured = [(compiled.find_bit(i.qubits[0]).index, compiled.find_bit(i.clbits[0]).index) for i in compiled.data if i.operation.name == "measure"]
+    if not measured:
+        raise LZSMInputError("the circuit has no measurements: add measure instructions to sample counts")
+    native, target = _native_unitaries(gates)
+    psi = Statevector(_circuit_unitary(compiled, native, target)[:, 0])
+    probs = psi.probabilities_dict(qargs=[q for q, _ in measured])
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    keys = list(probs)
+    p = np.array([probs[k] for k in keys])
+    draws = rng.multinomial(shots, p / p.sum())
+    counts: dict[str, int] = {}
+    for key, c in zip(keys, draws):
+        if c == 0:
+            continue
+        bits = ["0"] * compiled.num_clbits
+        # probabilities_dict key: last qarg leftmost
+        for (_, clbit), b in zip(measured, reversed(key)):
+            bits[compiled.num_clbits - 1 - clbit] = b
+        s = "".join(bits)
+        counts[s] = counts.get(s, 0) + int(c)
+    return counts
+
+
+# --------------------------------------------------------------------------- resonant Rabi comparison
+
+
+@dataclass(frozen=True)
+class RabiGate:
+    r"""A resonant square Rabi pulse :math:`A\cos(\Delta t)\sigma_x` over :math:`n` Larmor periods.
+
+    Attributes
+    ----------
+    target : str
+    angle : float
+        RWA rotation angle :math:`\theta = A t` about :math:`x`.
+    amplitude : float
+        :math:`A` (units of :math:`\Delta`).
+    periods : int
+        :math:`n`; duration :math:`t = 2\pi n/\Delta`.
+    duration : float
+        Internal units.
+    exact_error : float
+        Exact gate error against the target.
+    """
+
+    target: str
+    angle: float
+    amplitude: float
+    periods: int
+    duration: float
+    exact_error: float
+
+
+def rabi_gate(target: str, periods: int) -> RabiGate:
+    r"""Conventional resonant Rabi gate on the same qubit, propagated exactly.
+
+    In the frame rotating at :math:`\Delta`, the drive
+    :math:`A\cos(\Delta t)\sigma_x = \tfrac{A}{2}(e^{i\Delta t} + e^{-i\Delta t})\sigma_x`
+    has a co-rotating half of strength :math:`A/2`, i.e. (RWA) the
+    Hamiltonian :math:`\tfrac{A}{2}\sigma_x` and a rotation
+    :math:`R_x(\theta)` with :math:`\theta = A t`.  With :math:`t = 2\pi n/\Delta`
+    (whole Larmor periods, so the lab and rotating frames coincide up to a
+    sign) the amplitude is :math:`A = \theta\Delta/(2\pi n)`.  The
+    counter-rotating half (Bloch-Siegert shift and micromotion, relative size
+    :math:`A/\Delta`) makes the exact gate deviate; the exact propagator comes
+    from :func:`lzsm_gates.propagate.evolve`.
+
+    Parameters
+    ----------
+    target : {"x", "sx"}
+        :math:`\theta = \pi` or :math:`\pi/2`.
+    periods : int
+        Number of Larmor periods :math:`n \ge 1`.
+    """
+    angles = {"x": np.pi, "sx": np.pi / 2}
+    key = str(target).lower()
+    if key not in angles:
+        raise LZSMInputError(f"Rabi comparison supports targets 'x' and 'sx', got {target!r}")
+    n = int(check_positive("periods", periods))
+    theta = angles[key]
+    amplitude = theta / (2 * np.pi * n)
+    model = DrivenModel(-0.5 * PAULI_Z, PAULI_X, "cos", labels=("0", "1"), parity=PAULI_Z)
+    u = evolve(model, amplitude, 1.0, [float(n)])[0]
+    err = float(gate_error(resolve_target(key).matrix, u))
+    return RabiGate(key, theta, amplitude, n, 2 * np.pi * n, err)
+
+
+def compare_with_rabi(
+    device: Device = DEFAULT_DEVICE,
+    targets: Sequence[str] = ("x", "sx"),
+    periods: Sequence[int] = (1, 2, 4, 8, 16, 32),
+    gate_set: LZSMGateSet | None = None,
+) -> list[dict[str, Any]]:
+    """Duration and exact error of LZSM designs versus resonant Rabi gates on the same qubit.
+
+    Returns
+    -------
+    list of dict
+        One row per gate: ``target``, ``kind`` (``"lzsm"`` or ``"rabi"``),
+        ``amplitude`` (units of :math:`\\Delta`), ``periods`` (Rabi only),
+        ``duration_ns``, ``exact_error``.  Plotting is left to
+        :mod:`lzsm_gates.plotting`.
+    """
+    gs = gate_set or design_gate_set(device)
+    rows: list[dict[str, Any]] = []
+    for t in targets:
+        rabi = [rabi_gate(t, n) for n in periods]  # validates the target first
+        lz: LZSMGate = gs.gates[t.lower()]
+        rows.append({"target": t.lower(), "kind": "lzsm", "amplitude": lz.design.pulse.amplitude, "periods": None,
+                     "duration_ns": lz.duration_s * 1e9, "exact_error": lz.error})
+        rows += [{"target": r.target, "kind": "rabi", "amplitude": r.amplitude, "periods": r.periods,
+                  "duration_ns": float(device.time_to_ns(r.duration)), "exact_error": r.exact_error} for r in rabi]
+    return rows
