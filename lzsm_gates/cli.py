@@ -6,6 +6,8 @@ Subcommands
     Operating points of a target gate on a device (the main job): prints an
     AWG-ready table in physical units and writes JSON that round-trips into
     :meth:`lzsm_gates.design.DesignResult.from_json`.
+``o3l-map``
+    Steady-state concurrence of the O3L protocol over drive amplitude and detuning.
 ``cavity-map``
     Steady-state concurrence of the cavity protocol over coupling ratio and drive.
 ``map``
@@ -124,6 +126,29 @@ def _cavity_map(args: argparse.Namespace) -> int:
     return 0
 
 
+@_command("o3l-map")
+def _o3l_map(args: argparse.Namespace) -> int:
+    from . import o3l
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ds = o3l.map_amplitude_detuning(
+        _range(args.amplitude),
+        _range(args.eps0),
+        xi=args.xi,
+        checkpoint=out / "checkpoint" if args.resume else None,
+        progress=not args.quiet,
+    )
+    save_result(ds, out / "o3l_map.npz")
+    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
+                            label=r"$C_\infty$")
+    fig.axes[0].set_xlabel(r"$\varepsilon_0/\omega$")
+    fig.axes[0].set_ylabel(r"$A/\omega$")
+    fig.savefig(out / "o3l_cinf.png", dpi=120)
+    print(f"wrote {out / 'o3l_map.npz'} and {out / 'o3l_cinf.png'}; max C_inf = {float(ds['C_inf'].max()):.3f}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lzsm-gates", description="Fast LZSM gates on small-gap qubits.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +171,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="lzsm_map_out", help="output folder")
     p.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    o = sub.add_parser("o3l-map", help="steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)")
+    o.add_argument("--amplitude", nargs=3, default=["0", "6", "61"], metavar=("START", "STOP", "NUM"),
+                   help="amplitude grid A/omega (default 0 6 61)")
+    o.add_argument("--eps0", nargs=3, default=["0", "6", "61"], metavar=("START", "STOP", "NUM"),
+                   help="detuning grid eps0/omega (default 0 6 61)")
+    o.add_argument("--xi", type=float, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")
+    o.add_argument("--out", default="o3l_map_out", help="output folder")
+    o.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
+    o.add_argument("--quiet", action="store_true", help="no progress bar")
     c = sub.add_parser("cavity-map", help="steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)")
     c.add_argument("--coupling", nargs=3, default=["0.1", "1", "46"], metavar=("START", "STOP", "NUM"),
                    help="g2/g1 grid (default 0.1 1 46)")

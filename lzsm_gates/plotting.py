@@ -33,6 +33,8 @@ __all__ = [
     "plot_rates_cut",
     "plot_rate_maps",
     "plot_error_along_curves",
+    "plot_rabi_comparison",
+    "plot_o3l_dynamics",
 ]
 
 _LABELS = {"A": r"$A/\Delta$", "omega": r"$\omega/\Delta$"}
@@ -193,4 +195,38 @@ def plot_error_along_curves(results: dict[str, "DesignResult"]) -> plt.Figure:
     ax.set_ylabel("total gate error")
     ax.set_title("noise-aware ranking (★ = optimum)")
     ax.legend()
+    return fig
+
+
+def plot_rabi_comparison(rows: list[dict]) -> plt.Figure:
+    """Gate error vs duration: LZSM designs against resonant Rabi (RWA) gates on the same small-gap qubit.
+
+    ``rows`` come from :func:`lzsm_gates.circuits.compare_with_rabi`.
+    """
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for k, target in enumerate(sorted({r["target"] for r in rows})):
+        rabi = sorted((r for r in rows if r["target"] == target and r["kind"] == "rabi"), key=lambda r: r["duration_ns"])
+        lzsm = [r for r in rows if r["target"] == target and r["kind"] == "lzsm"]
+        color = f"C{k}"
+        ax.loglog([r["duration_ns"] for r in rabi], [max(r["exact_error"], 1e-16) for r in rabi], "o-", color=color,
+                  label=f"{target}: resonant Rabi")
+        ax.loglog([r["duration_ns"] for r in lzsm], [max(r["exact_error"], 1e-16) for r in lzsm], "*", ms=14, color=color,
+                  label=f"{target}: LZSM")
+    ax.set_xlabel("gate duration (ns)")
+    ax.set_ylabel("exact gate error")
+    ax.set_title("LZSM vs resonant Rabi gates")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_o3l_dynamics(ds: xr.Dataset) -> plt.Figure:
+    """O3L paper Figs. 3, 8, 9: populations of the :math:`H_0` levels and concurrence vs time from the ground state."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    for level in ds["level"].values:
+        ax1.semilogx(ds["t"], ds["P"].sel(level=level), label=f"$P_{level}$")
+    ax2.semilogx(ds["t"], ds["C"], "k-")
+    for ax, ylabel in ((ax1, "population"), (ax2, "concurrence C(t)")):
+        ax.set_xlabel(f"t ({ds['t'].attrs.get('units', '')})")
+        ax.set_ylabel(ylabel)
+    ax1.legend()
     return fig

@@ -63,3 +63,11 @@ def test_cli_cavity_map(tmp_path):
     ds = load_result(tmp_path / "cavity_map.npz")
     assert ds["concurrence"].shape == (3, 3) and float(ds["concurrence"].max()) > 0.1
     assert (tmp_path / "cavity_ess.png").stat().st_size > 0
+
+
+def test_cli_o3l_map(tmp_path):
+    args = ["o3l-map", "--amplitude", "3.8", "3.8", "1", "--eps0", "3.6", "3.8", "3", "--out", str(tmp_path), "--quiet"]
+    assert main(args) == 0
+    ds = load_result(tmp_path / "o3l_map.npz")
+    assert float(ds["C_inf"].sel(eps0=3.7, method="nearest").max()) > 0.9
+    assert (tmp_path / "o3l_cinf.png").stat().st_size > 0
