@@ -40,6 +40,7 @@
 # `LZSM_FULL=1`: 121 x 121.
 
 # %%
+# %matplotlib inline
 import os
 
 import numpy as np

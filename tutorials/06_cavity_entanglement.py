@@ -37,6 +37,7 @@
 # Reduced mode: 16 x 12 map; `LZSM_FULL=1`: 61 x 41.
 
 # %%
+# %matplotlib inline
 import os
 
 import matplotlib.pyplot as plt
@@ -93,4 +94,7 @@ print("peak drive:", dict(zip(ratios.round(2), peaks.round(5))))
 # ## Fig. 5: cross-correlation (finite where the driven qubit's inversion does not vanish)
 
 # %%
-fig5 = plotting.plot_map(ess["cross_correlation"], cmap="coolwarm", title="Fig. 5: $C_{ss}$", label="$C_{ss}$")
+# C_ss diverges where <s_z> of the driven qubit changes sign: clip the colour scale to the paper's range
+fig5 = plotting.plot_map(
+    ess["cross_correlation"], cmap="coolwarm", vmin=-1, vmax=5, title="Fig. 5: $C_{ss}$", label="$C_{ss}$"
+)

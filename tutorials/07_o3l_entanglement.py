@@ -34,8 +34,10 @@
 # Reduced mode: 13 x 13 maps; `LZSM_FULL=1`: 100 x 100.
 
 # %%
+# %matplotlib inline
 import os
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from lzsm_gates import (
@@ -81,7 +83,8 @@ fig6 = plotting.plot_map(
     map_xi_amplitude(np.linspace(0, 1, N), grid, progress=False)["C_inf"], vmin=0, vmax=1, title="Fig. 6", label=r"$C_\infty$"
 )
 cuts = cut_detuning(np.linspace(3.0, 4.0, 201 if FULL else 101), progress=False)
-ax = cuts["C_inf"].plot.line(x="eps0", hue="amplitude")[0].axes
+fig7, ax = plt.subplots(figsize=(6, 4))
+cuts["C_inf"].plot.line(x="eps0", hue="amplitude", ax=ax)
 ax.set_title("Fig. 7: $C_\\infty(\\varepsilon_0)$ (SE and ES resonances at 3.25, 3.75)")
 fig11 = plotting.plot_map(
     map_coupling_detuning(np.linspace(-5, 5, N), grid, progress=False)["C_inf"], vmin=0, vmax=1, title="Fig. 11",

@@ -30,6 +30,7 @@
 # control stack; the designs also offer the physical alternative (idles).
 
 # %%
+# %matplotlib inline
 import tempfile
 from pathlib import Path
 
