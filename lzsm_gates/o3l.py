@@ -185,7 +185,7 @@ def o3l_coupling(params: O3LParams = O3LParams()) -> tuple[np.ndarray, Bath]:
 
 
 def o3l_eigenstates(params: O3LParams = O3LParams()) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (ascending) and eigenvectors (columns) of :math:`H_0`; level k is the paper's |k>."""
+    r"""Eigenvalues (ascending) and eigenvectors (columns) of :math:`H_0`; level k is the paper's :math:`|k\rangle`."""
     return np.linalg.eigh(o3l_model(params).static)
 
 
