@@ -75,7 +75,7 @@ XiMethod = Literal["self-consistent", "first-order"]
 _J1_MAX = 0.5819  # max of J1 (0.58187 at x = 1.841), rounded up
 _J1_MIN = -0.3462  # min of J1 (-0.34615 at x = 5.331), rounded down
 _XI_SCAN_CAP = 1e6
-_POLISH_STEPS = 12
+_POLISH_STEPS = 7
 
 
 def _xi_equation(xi: np.ndarray, amp: np.ndarray, w: np.ndarray, d: float) -> np.ndarray:

@@ -154,6 +154,9 @@ def operating_curve(
         values = f(chrw_propagator(a[:, None], w[None, :], gap))
         lo_i, col = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
         amp = _bisect(lambda x, ww: f(chrw_propagator(x, ww, gap)), a[lo_i], a[lo_i + 1], w[col])
+        # sign changes across a jump of the CHRW root branch (strong drive, low frequency) are not operating points
+        real = np.abs(f(chrw_propagator(amp, w[col], gap))) < 1e-6
+        amp, lo_i, col = amp[real], lo_i[real], col[real]
         freq = w[col]
         branch = _rank_within(col, lo_i)
     if amp.size == 0:
@@ -175,17 +178,22 @@ def _rank_within(groups: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 
 def _bisect(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Vectorised Illinois (regula falsi) root polish on brackets [lo, hi] at frequencies w."""
+    """Vectorised Illinois (regula falsi) root polish on brackets [lo, hi] at frequencies w (callers check |f|)."""
     flo, fhi = fn(lo, w), fn(hi, w)
     x = lo.copy()
-    for _ in range(40):
+    last = np.zeros(lo.shape, dtype=int)  # +1: lo moved last, -1: hi moved last
+    for _ in range(25):  # Illinois converges in ~10 steps; brackets of a jump (no root) stop here
         x = np.where(fhi != flo, (lo * fhi - hi * flo) / np.where(fhi != flo, fhi - flo, 1.0), 0.5 * (lo + hi))
         x = np.clip(x, np.minimum(lo, hi), np.maximum(lo, hi))
         fx = fn(x, w)
         left = np.sign(fx) == np.sign(flo)
-        lo, flo, fhi = np.where(left, x, lo), np.where(left, fx, flo), np.where(left, fhi * 0.5, fhi)
-        hi, fhi, flo = np.where(left, hi, x), np.where(left, fhi, fx), np.where(left, flo, flo * 0.5)
-        if np.all((np.abs(fx) < 1e-13) | (np.abs(hi - lo) < 1e-13 * np.maximum(1.0, np.abs(x)))):
+        # Illinois: when the same end moves twice, halve the stale value at the other end
+        fhi = np.where(left & (last == 1), 0.5 * fhi, fhi)
+        flo = np.where(~left & (last == -1), 0.5 * flo, flo)
+        lo, flo = np.where(left, x, lo), np.where(left, fx, flo)
+        hi, fhi = np.where(left, hi, x), np.where(left, fhi, fx)
+        last = np.where(left, 1, -1)
+        if np.all((np.abs(fx) < 1e-14) | (np.abs(hi - lo) < 1e-10 * np.maximum(1.0, np.abs(x)))):
             break
     return x
 
@@ -561,6 +569,8 @@ def identity_curve(device: Device = DEFAULT_DEVICE, *, n_frequencies: int = 160,
     values = _identity_function(a[:, None], w[None, :])
     lo_i, col = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
     amp = _bisect(_identity_function, a[lo_i], a[lo_i + 1], w[col])
+    real = np.abs(_identity_function(amp, w[col])) < 1e-6  # drop jumps of the CHRW root branch
+    amp, lo_i, col = amp[real], lo_i[real], col[real]
     zeros = np.zeros_like(amp)
     return OperatingCurve(resolve_target("id"), 1.0, amp, w[col], _rank_within(col, lo_i), zeros, zeros)
 
