@@ -124,6 +124,7 @@ from .o3l import (
     O3LSteadyState,
     cut_detuning,
     cutoff_dependence,
+    effective_rates,
     golden_rule_rates,
     map_amplitude_detuning,
     map_coupling_detuning,
@@ -136,6 +137,7 @@ from .o3l import (
     o3l_steady_state,
     o3l_sweep,
     perturbative_rates,
+    rates_vs_xi,
     steady_state_concurrence,
 )
 from .circuits import (

@@ -85,6 +85,8 @@ __all__ = [
     "golden_rule_rates",
     "perturbative_rates",
     "o3l_floquet_rates",
+    "effective_rates",
+    "rates_vs_xi",
     "o3l_sweep",
     "map_amplitude_detuning",
     "map_xi_amplitude",
@@ -378,6 +380,55 @@ def o3l_floquet_rates(params: O3LParams = O3LParams(), *, kmax: int | None = Non
     """
     p = _check_params(params)
     return floquet_rates(o3l_model(p), p.amplitude, 1.0, o3l_coupling(p), kmax=kmax)
+
+
+def effective_rates(params: O3LParams = O3LParams(), *, kmax: int | None = None) -> np.ndarray:
+    r"""Effective rates between :math:`H_0` eigenstates at finite drive (paper Eq. C9).
+
+    .. math::
+
+        \Gamma_{ij} = \sum_{\alpha\beta} |\langle i|u_\alpha(0)\rangle|^2\,
+            |\langle u_\beta(0)|j\rangle|^2\,\Gamma_{\alpha\beta}
+
+    Returns
+    -------
+    ndarray, shape (4, 4)
+        ``rates[i, j]`` (:math:`j \to i`, the convention of :func:`o3l_floquet_rates`), zero diagonal.
+    """
+    p = _check_params(params)
+    model = o3l_model(p)
+    floquet = floquet_rates(model, p.amplitude, 1.0, o3l_coupling(p), kmax=kmax)
+    modes = floquet_basis(model, p.amplitude, 1.0, kmax=kmax).modes[0]
+    _, v = o3l_eigenstates(p)
+    weight = np.abs(v.conj().T @ modes) ** 2  # weight[i, alpha] = |<i|u_alpha(0)>|^2
+    out = weight @ floquet.rates @ weight.T
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
+    r"""The dominant rates vs :math:`\xi` (paper Figs. 5, 10): FGR at A = 0 (Eq. C1), Floquet (Eq. C4) and effective (Eq. C9).
+
+    Variables ``fgr``, ``floquet``, ``effective`` with dims ``(xi, transition)``;
+    transitions ``"12"``, ``"02"``, ``"23"``, ``"01"``, ``"13"`` are the paper's
+    :math:`\Gamma_{kl}` (decay :math:`l \to k`).
+    """
+    x = np.linspace(0.0, 1.0, 21) if xi is None else np.asarray(xi, dtype=float)
+    pairs = [(1, 2), (0, 2), (2, 3), (0, 1), (1, 3)]
+    data = {"fgr": [], "floquet": [], "effective": []}
+    for value in x:
+        q = replace(params, xi=float(value))
+        fgr = golden_rule_rates(q)
+        flo = o3l_floquet_rates(q).rates
+        eff = effective_rates(q)
+        for key, m in (("fgr", fgr), ("floquet", flo), ("effective", eff)):
+            data[key].append([m[k, l] for k, l in pairs])
+    labels = [f"{k}{l}" for k, l in pairs]
+    return xr.Dataset(
+        {k: (("xi", "transition"), np.array(v), {"units": "omega"}) for k, v in data.items()},
+        coords={"xi": x, "transition": labels},
+        attrs={"description": "O3L rates vs xi (Eqs. C1, C4, C9)", "amplitude": params.amplitude, "eps0": params.eps0},
+    )
 
 
 # ----------------------------------------------------------------------------------------------------------------

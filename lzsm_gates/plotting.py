@@ -32,6 +32,8 @@ __all__ = [
     "plot_error_along_curves",
     "plot_rabi_comparison",
     "plot_o3l_dynamics",
+    "plot_o3l_rates",
+    "plot_peak_concurrence",
 ]
 
 _LABELS = {"A": r"$A/\Delta$", "omega": r"$\omega/\Delta$"}
@@ -226,4 +228,31 @@ def plot_o3l_dynamics(ds: xr.Dataset) -> plt.Figure:
         ax.set_xlabel(f"t ({ds['t'].attrs.get('units', '')})")
         ax.set_ylabel(ylabel)
     ax1.legend()
+    return fig
+
+
+def plot_o3l_rates(ds: xr.Dataset) -> plt.Figure:
+    """O3L paper Figs. 5 and 10: dominant rates vs :math:`\\xi`, FGR (A = 0), Floquet and effective (Eq. C9)."""
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4), constrained_layout=True, sharey=True)
+    for ax, (var, title) in zip(axes, [("fgr", "FGR, A = 0 (Fig. 5a)"), ("floquet", "Floquet (Fig. 5b)"),
+                                      ("effective", "effective, Eq. C9 (Fig. 10)")]):
+        for t in ds["transition"].values:
+            ax.semilogy(ds["xi"], np.maximum(ds[var].sel(transition=t), 1e-12), label=rf"$\Gamma_{{{t}}}$")
+        ax.set_xlabel(r"$\xi$")
+        ax.set_title(title)
+    axes[0].set_ylabel(r"rate / $\omega$")
+    axes[0].legend()
+    return fig
+
+
+def plot_peak_concurrence(g2: np.ndarray, peaks: dict[int, np.ndarray], thresholds: dict[int, float]) -> plt.Figure:
+    """Cavity paper Fig. 1: peak concurrence vs :math:`g_2/g_1` for several photon numbers, with the analytic thresholds."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for k, (n_ph, values) in enumerate(peaks.items()):
+        ax.plot(g2, values, "o-", color=f"C{k}", ms=3, label=f"$N_{{ph}}$ = {n_ph}")
+        ax.axvline(thresholds[n_ph], color=f"C{k}", ls="--", lw=1)
+    ax.set_xlabel("$g_2/g_1$")
+    ax.set_ylabel("peak concurrence")
+    ax.set_title("Fig. 1: MES thresholds (dashed: analytic)")
+    ax.legend()
     return fig

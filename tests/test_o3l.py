@@ -174,3 +174,16 @@ def test_bad_inputs_raise():
         o3l_model("not params")
     with pytest.raises(LZSMInputError):
         o3l_dynamics(PAPER, periods=[-1.0])
+
+
+def test_effective_rates_eq_c9_follow_floquet_and_dominance_switches_with_xi():
+    from lzsm_gates.o3l import rates_vs_xi
+
+    ds = rates_vs_xi([0.0, 1.0])
+    flo, eff = ds["floquet"], ds["effective"]
+    # the dominant channel: Gamma_12 at xi = 0, Gamma_02 and Gamma_23 at xi = 1 (paper Figs. 5, 10)
+    assert float(flo.sel(xi=0.0, transition="12")) > 10 * float(flo.sel(xi=0.0, transition="02"))
+    assert float(flo.sel(xi=1.0, transition="23")) > 10 * float(flo.sel(xi=1.0, transition="12"))
+    # the effective rates of Eq. C9 agree with the Floquet rates for the dominant channels (within 20 %)
+    for xi, t in [(0.0, "12"), (1.0, "02"), (1.0, "23")]:
+        assert float(eff.sel(xi=xi, transition=t)) == pytest.approx(float(flo.sel(xi=xi, transition=t)), rel=0.2)

@@ -43,7 +43,16 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lzsm_gates import cavity_map, drive_at_peak, entanglement_valley, mes_threshold, mes_threshold_analytic, plotting
+from lzsm_gates import (
+    CavityParams,
+    cavity_map,
+    drive_at_peak,
+    entanglement_valley,
+    mes_threshold,
+    mes_threshold_analytic,
+    peak_concurrence,
+    plotting,
+)
 
 FULL = os.environ.get("LZSM_FULL", "0") == "1"
 
@@ -57,6 +66,10 @@ for n_ph in (0, 1, 2):
     analytic = float(mes_threshold_analytic(n_ph))
     print(f"Nph = {n_ph}: full {exact:.6f}, dispersive {dispersive:.6f}, analytic {analytic:.6f}")
     assert abs(exact / analytic - 1) < 1e-3
+
+g2_grid = np.linspace(0.2, 1.0, 33 if FULL else 11)
+peaks = {n: np.array([peak_concurrence(CavityParams(g2=g), n) for g in g2_grid]) for n in (0, 1, 2)}
+fig1 = plotting.plot_peak_concurrence(g2_grid, peaks, {n: float(mes_threshold_analytic(n)) for n in (0, 1, 2)})
 
 # %% [markdown]
 # ## Fig. 3: steady-state concurrence over coupling ratio and drive

@@ -28,6 +28,7 @@
 #
 # * **Fig. 2**: $C_\infty(A, \varepsilon_0)$ for $\xi = 1$ (no entanglement) and $\xi = 0.1$.
 # * **Fig. 3**: populations and $C(t)$ from the separable ground state at the O3L point.
+# * **Figs. 5, 10**: the dominant rates vs $\xi$ (golden rule, Floquet, effective Eq. C9).
 # * **Fig. 6**: $C_\infty(\xi, A)$; **Fig. 7**: cuts vs $\varepsilon_0$ with the SE/ES resonances;
 #   **Fig. 11**: $C_\infty(J, \varepsilon_0)$ (O3L needs $J < 0$).
 #
@@ -49,6 +50,7 @@ from lzsm_gates import (
     map_xi_amplitude,
     o3l_dynamics,
     plotting,
+    rates_vs_xi,
     steady_state_concurrence,
 )
 
@@ -90,6 +92,19 @@ fig11 = plotting.plot_map(
     map_coupling_detuning(np.linspace(-5, 5, N), grid, progress=False)["C_inf"], vmin=0, vmax=1, title="Fig. 11",
     label=r"$C_\infty$",
 )
+
+# %% [markdown]
+# ## Figs. 5 and 10: which relaxation channel dominates
+#
+# $\Gamma_{12}$ (the O3L channel into the entangled state) dominates for small
+# $\xi$, $\Gamma_{02}$ and $\Gamma_{23}$ near $\xi = 1$; the effective rates
+# of Eq. C9 follow the Floquet rates.
+
+# %%
+rates = rates_vs_xi(np.linspace(0, 1, 21 if FULL else 11))
+fig5 = plotting.plot_o3l_rates(rates)
+assert float(rates["floquet"].sel(xi=0.0, transition="12")) > 10 * float(rates["floquet"].sel(xi=0.0, transition="02"))
+assert float(rates["floquet"].sel(xi=1.0, transition="23")) > 10 * float(rates["floquet"].sel(xi=1.0, transition="12"))
 
 # %% [markdown]
 # ## Dependence on the unknown bath cutoff
