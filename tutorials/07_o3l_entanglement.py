@@ -27,7 +27,7 @@
 # concurrence.
 #
 # * **Fig. 2**: $C_\infty(A, \varepsilon_0)$ for $\xi = 1$ (no entanglement) and $\xi = 0.1$.
-# * **Fig. 3**: populations and $C(t)$ from the separable ground state at the O3L point.
+# * **Figs. 3, 8, 9**: populations and $C(t)$ from the separable ground state at the O3L point and at the resonances.
 # * **Figs. 5, 10**: the dominant rates vs $\xi$ (golden rule, Floquet, effective Eq. C9).
 # * **Fig. 6**: $C_\infty(\xi, A)$; **Fig. 7**: cuts vs $\varepsilon_0$ with the SE/ES resonances;
 #   **Fig. 11**: $C_\infty(J, \varepsilon_0)$ (O3L needs $J < 0$).
@@ -37,6 +37,7 @@
 # %%
 # %matplotlib inline
 import os
+from dataclasses import replace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -76,6 +77,19 @@ for xi in (1.0, 0.1):
 # %%
 dyn = o3l_dynamics(point, np.unique(np.logspace(0, 4, 40 if FULL else 20).astype(int)))
 fig3 = plotting.plot_o3l_dynamics(dyn)
+
+# %% [markdown]
+# ## Figs. 8, 9: dynamics at the SE (eps0 = 3.25) and ES (eps0 = 3.75) resonances
+#
+# At the resonances two levels are mixed by the drive and share the steady
+# population, which caps the concurrence near 1/2.
+
+# %%
+for eps0, fig_name in ((3.25, "Fig. 8 (SE)"), (3.75, "Fig. 9 (ES)")):
+    d = o3l_dynamics(replace(point, eps0=eps0), np.unique(np.logspace(0, 4, 40 if FULL else 20).astype(int)))
+    f = plotting.plot_o3l_dynamics(d)
+    f.suptitle(f"{fig_name}: eps0 = {eps0} omega")
+    print(fig_name, "final populations", np.round(d["P"].isel(t=-1).values, 3), "C =", round(float(d["C"].isel(t=-1)), 3))
 
 # %% [markdown]
 # ## Figs. 6, 7, 11
