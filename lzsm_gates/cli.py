@@ -52,14 +52,8 @@ def _range(values: Sequence[str]) -> np.ndarray:
 
 @_command("map")
 def _map(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    ds = maps.lzsm_map(
-        _range(args.amplitude),
-        _range(args.frequency),
-        checkpoint=out / "checkpoint" if args.resume else None,
-        progress=not args.quiet,
-    )
+    out, options = _sweep_options(args)
+    ds = maps.lzsm_map(_range(args.amplitude), _range(args.frequency), **options)
     save_result(ds, out / "lzsm_map.npz")
     files = {
         "fig1_fig2a_probability.png": plotting.plot_probability_maps(ds),
@@ -109,14 +103,8 @@ def _design(args: argparse.Namespace) -> int:
 
 @_command("cavity-map")
 def _cavity_map(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    ds = maps.cavity_map(
-        _range(args.coupling),
-        _range(args.drive),
-        checkpoint=out / "checkpoint" if args.resume else None,
-        progress=not args.quiet,
-    )
+    out, options = _sweep_options(args)
+    ds = maps.cavity_map(_range(args.coupling), _range(args.drive), **options)
     save_result(ds, out / "cavity_map.npz")
     fig = plotting.plot_map(ds["concurrence"], title="steady-state concurrence (cavity paper Fig. 3)", label="$E_{ss}$")
     fig.axes[0].set_xlabel("$d/g_1$")
@@ -130,15 +118,8 @@ def _cavity_map(args: argparse.Namespace) -> int:
 def _o3l_map(args: argparse.Namespace) -> int:
     from . import o3l
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    ds = o3l.map_amplitude_detuning(
-        _range(args.amplitude),
-        _range(args.eps0),
-        xi=args.xi,
-        checkpoint=out / "checkpoint" if args.resume else None,
-        progress=not args.quiet,
-    )
+    out, options = _sweep_options(args)
+    ds = o3l.map_amplitude_detuning(_range(args.amplitude), _range(args.eps0), xi=args.xi, **options)
     save_result(ds, out / "o3l_map.npz")
     fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
                             label=r"$C_\infty$")
@@ -147,6 +128,27 @@ def _o3l_map(args: argparse.Namespace) -> int:
     fig.savefig(out / "o3l_cinf.png", dpi=120)
     print(f"wrote {out / 'o3l_map.npz'} and {out / 'o3l_cinf.png'}; max C_inf = {float(ds['C_inf'].max()):.3f}")
     return 0
+
+
+def _map_parser(
+    sub: argparse._SubParsersAction, name: str, help_text: str, out: str, *grids: tuple[str, list[str], str]
+) -> argparse.ArgumentParser:
+    """A map subcommand: its grids (START STOP NUM) and the shared --out, --resume, --quiet options."""
+    p = sub.add_parser(name, help=help_text)
+    for flag, default, what in grids:
+        p.add_argument(flag, nargs=3, default=default, metavar=("START", "STOP", "NUM"),
+                       help=f"{what} (default {' '.join(default)})")
+    p.add_argument("--out", default=out, help="output folder")
+    p.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def _sweep_options(args: argparse.Namespace) -> tuple[Path, dict]:
+    """Output folder (created) and the sweep options of a map subcommand."""
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return out, {"checkpoint": out / "checkpoint" if args.resume else None, "progress": not args.quiet}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -162,32 +164,17 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--refine", type=int, default=3, help="refine this many top candidates exactly (default 3)")
     d.add_argument("--show", type=int, default=10, help="rows of the table")
     d.add_argument("--json", default="design.json", help="output JSON file")
-    p = sub.add_parser("map", help="P(A, omega) maps, approximation errors and their figures")
-    p.add_argument("--amplitude", nargs=3, default=["0.1", "8", "160"], metavar=("START", "STOP", "NUM"),
-                   help="amplitude grid A/Delta (default 0.1 8 160)")
-    p.add_argument("--frequency", nargs=3, default=["0.5", "8", "160"], metavar=("START", "STOP", "NUM"),
-                   help="frequency grid omega/Delta (default 0.5 8 160)")
+    p = _map_parser(sub, "map", "P(A, omega) maps, approximation errors and their figures", "lzsm_map_out",
+                    ("--amplitude", ["0.1", "8", "160"], "amplitude grid A/Delta"),
+                    ("--frequency", ["0.5", "8", "160"], "frequency grid omega/Delta"))
     p.add_argument("--cut-amplitude", type=float, default=2.0, help="amplitude of the Fig. 8 cut (default 2)")
-    p.add_argument("--out", default="lzsm_map_out", help="output folder")
-    p.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    o = sub.add_parser("o3l-map", help="steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)")
-    o.add_argument("--amplitude", nargs=3, default=["0", "6", "61"], metavar=("START", "STOP", "NUM"),
-                   help="amplitude grid A/omega (default 0 6 61)")
-    o.add_argument("--eps0", nargs=3, default=["0", "6", "61"], metavar=("START", "STOP", "NUM"),
-                   help="detuning grid eps0/omega (default 0 6 61)")
+    o = _map_parser(sub, "o3l-map", "steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)",
+                    "o3l_map_out", ("--amplitude", ["0", "6", "61"], "amplitude grid A/omega"),
+                    ("--eps0", ["0", "6", "61"], "detuning grid eps0/omega"))
     o.add_argument("--xi", type=float, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")
-    o.add_argument("--out", default="o3l_map_out", help="output folder")
-    o.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
-    o.add_argument("--quiet", action="store_true", help="no progress bar")
-    c = sub.add_parser("cavity-map", help="steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)")
-    c.add_argument("--coupling", nargs=3, default=["0.1", "1", "46"], metavar=("START", "STOP", "NUM"),
-                   help="g2/g1 grid (default 0.1 1 46)")
-    c.add_argument("--drive", nargs=3, default=["0.002", "0.016", "36"], metavar=("START", "STOP", "NUM"),
-                   help="drive d/g1 grid (default 0.002 0.016 36)")
-    c.add_argument("--out", default="cavity_map_out", help="output folder")
-    c.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
-    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
+                "cavity_map_out", ("--coupling", ["0.1", "1", "46"], "g2/g1 grid"),
+                ("--drive", ["0.002", "0.016", "36"], "drive d/g1 grid"))
     return parser
 
 
