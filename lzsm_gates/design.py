@@ -367,10 +367,13 @@ def _vz_pulse(pulse: LZSMPulse, gap: float) -> LZSMPulse:
 
 def _make_design(
     target: Target, amp: float, freq: float, branch: int, proposal: tuple[float, float], refined: bool, device: Device, gap: float,
-    u_exact: np.ndarray | None = None,
+    u_exact: np.ndarray | None = None, approximation_error: float | None = None,
 ) -> GateDesign:
+    """Exact evaluation of one operating point (``u_exact`` and ``approximation_error`` reuse batch results)."""
     model = qubit_model(gap)
     u = period_propagator(model, amp, freq) if u_exact is None else u_exact
+    if approximation_error is None:
+        approximation_error = float(gate_error(u, chrw_propagator(amp, freq, gap)))
     t1, t2 = idle_solution(u, target.matrix, gap)
     pulse = LZSMPulse(float(amp), float(freq), float(t1), float(t2))
     return GateDesign(
@@ -378,7 +381,7 @@ def _make_design(
         pulse=pulse,
         virtual_z_pulse=_vz_pulse(pulse, gap),
         branch=int(branch),
-        approximation_error=float(gate_error(u, chrw_propagator(amp, freq, gap))),
+        approximation_error=float(approximation_error),
         exact_error=float(gate_error(target.matrix, pulse.propagator(model, u))),
         proposal=(float(proposal[0]), float(proposal[1])),
         refined=refined,
@@ -476,6 +479,7 @@ def design_gate(
     max_approximation_error: float | None = 1e-2,
     open_system: Callable[[GateDesign], float] | None = None,
     miscalibration: dict[str, float] | None = None,
+    gap: float = 1.0,
 ) -> DesignResult:
     """Design a single-qubit LZSM gate: CHRW proposals, exact evaluation, ranking, refinement.
 
@@ -499,6 +503,9 @@ def design_gate(
     miscalibration : dict, optional
         Relative uncertainties for ``rank="robustness"`` (default
         :data:`DEFAULT_MISCALIBRATION`).
+    gap : float
+        Gap of the driven two-level problem in units of the device gap (the
+        {00, 11} block of :func:`design_bswap` has :math:`\Delta_1 + \Delta_2`).
 
     Returns
     -------
@@ -508,7 +515,7 @@ def design_gate(
         raise LZSMInputError(f"rank must be 'duration', 'approximation', 'robustness' or 'open_system', got {rank!r}")
     if rank == "open_system" and open_system is None:
         raise LZSMInputError("rank='open_system' needs an open_system error function (see lzsm_gates.noise)")
-    curve = operating_curve(target, device)
+    curve = operating_curve(target, device, gap=gap)
     keep = np.ones(len(curve), dtype=bool) if branches is None else np.isin(curve.branch, list(branches))
     u = period_propagator(qubit_model(curve.gap), curve.amplitude, curve.frequency)
     approx = gate_error(u, chrw_propagator(curve.amplitude, curve.frequency, curve.gap))
@@ -522,7 +529,7 @@ def design_gate(
         )
     designs = [
         _make_design(curve.target, curve.amplitude[i], curve.frequency[i], curve.branch[i],
-                     (curve.amplitude[i], curve.frequency[i]), False, device, curve.gap, u_exact=u[i])
+                     (curve.amplitude[i], curve.frequency[i]), False, device, curve.gap, u[i], approx[i])
         for i in idx
     ]
     designs = _ranked(designs, rank, open_system, miscalibration or DEFAULT_MISCALIBRATION)
@@ -679,7 +686,7 @@ def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ra
     """
     g2 = float(check_positive("gap2", gap2))
     block_target = bswap_target()[np.ix_(_BLOCK_00_11, _BLOCK_00_11)]
-    result = _design_on_gap(block_target, device, 1.0 + g2, rank)
+    result = design_gate(block_target, device, rank=rank, n_refine=1, gap=1.0 + g2)
     pulse = result.best.pulse
     model = coupled_qubits_model(1.0, g2)
     # the block design matches up to a sign, which is relative to the {01, 10} block in 4x4:
@@ -689,20 +696,6 @@ def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ra
         pulse = replace(pulse, idle_after=pulse.idle_after + 2 * np.pi / (1.0 + g2))
     err = float(gate_error(bswap_target(), pulse.propagator(model)))
     return BSwapDesign(pulse, 1.0, g2, result.best, err, device)
-
-
-def _design_on_gap(target: np.ndarray, device: Device, gap: float, rank: Ranking) -> DesignResult:
-    """:func:`design_gate` for a two-level problem of gap ``gap`` (bounds scale with it)."""
-    curve = operating_curve(target, device, gap=gap)
-    u = period_propagator(qubit_model(gap), curve.amplitude, curve.frequency)
-    approx = gate_error(u, chrw_propagator(curve.amplitude, curve.frequency, gap))
-    designs = [
-        _make_design(curve.target, curve.amplitude[i], curve.frequency[i], curve.branch[i],
-                     (curve.amplitude[i], curve.frequency[i]), False, device, gap, u_exact=u[i])
-        for i in np.nonzero(approx <= 1e-2)[0]
-    ]
-    designs = _ranked(designs, rank, None, DEFAULT_MISCALIBRATION)
-    return DesignResult(curve.target, [refine(designs[0])] + designs[1:], rank, curve)
 
 
 def bswap_gap_mismatch(design: BSwapDesign, gap2: float, *, reoptimize: bool = True) -> tuple[float, float]:

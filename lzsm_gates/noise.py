@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from qiskit_dynamics import Solver
-
 from .baths import Bath
 from .floquet import floquet_basis, floquet_rates
+from .lindblad import lindblad_solver
 from .metrics import average_gate_fidelity, gate_error, unitary_superoperator
 from .models import PAULI_X, PAULI_Z, qubit_model
 from .pulses import LZSMPulse, rz
@@ -60,11 +59,7 @@ def _secular_segment(energies: np.ndarray, basis: np.ndarray, rates: np.ndarray,
                 jumps.append(op)
     if dephasing > 0:
         jumps.append(np.sqrt(dephasing / 2) * PAULI_Z)
-    solver = Solver(
-        static_hamiltonian=np.diag(energies).astype(complex),
-        static_dissipators=jumps or None,
-        vectorized=True,
-    )
+    solver = lindblad_solver(np.diag(energies).astype(complex), jumps, vectorized=True)
     sol = solver.solve(t_span=[0.0, time], y0=np.eye(d * d, dtype=complex), method="DOP853", rtol=1e-11, atol=1e-12)
     s_floquet = np.asarray(sol.y[-1])
     to_frame = np.kron(basis.T, basis.conj().T)  # rho_F = B^dag rho B
