@@ -481,7 +481,7 @@ def design_gate(
     miscalibration: dict[str, float] | None = None,
     gap: float = 1.0,
 ) -> DesignResult:
-    """Design a single-qubit LZSM gate: CHRW proposals, exact evaluation, ranking, refinement.
+    r"""Design a single-qubit LZSM gate: CHRW proposals, exact evaluation, ranking, refinement.
 
     Parameters
     ----------
