@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from qiskit.circuit import Gate, Measure, Parameter, QuantumCircuit
@@ -79,6 +79,9 @@ __all__ = [
     "design_gate_set",
     "register_sqrt_bswap_equivalences",
     "lzsm_target",
+    "native_gates",
+    "Timeline",
+    "circuit_timeline",
     "CircuitSimulation",
     "simulate_circuit",
     "sample_counts",
@@ -399,7 +402,113 @@ def lzsm_target(
 # --------------------------------------------------------------------------- circuit simulation
 
 
-def _native_unitaries(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
+_UNTIMED = ("barrier", "measure")
+SCHEDULING = ("alap", "asap", "serial")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Start times of the timed instructions of a compiled circuit.
+
+    Attributes
+    ----------
+    entries : tuple of (index, qubits, start, duration)
+        ``index`` into ``circuit.data``, the physical qubits, start and duration
+        (in the units of the duration function), in circuit order.  Barriers and
+        measurements are not entries (barriers only synchronise their qubits).
+    total : float
+        End of the last instruction: the circuit length, after which all qubits are measured.
+    """
+
+    entries: tuple[tuple[int, tuple[int, ...], float, float], ...]
+    total: float
+
+    def idle_gaps(self, num_qubits: int) -> list[list[tuple[float, float]]]:
+        """Per qubit, the ``(start, length)`` intervals in which it is idle, up to :attr:`total` (positive lengths only)."""
+        gaps: list[list[tuple[float, float]]] = [[] for _ in range(num_qubits)]
+        cursor = [0.0] * num_qubits
+        for _, qargs, start, dur in self.entries:
+            for q in qargs:
+                if start > cursor[q]:
+                    gaps[q].append((cursor[q], start - cursor[q]))
+                cursor[q] = max(cursor[q], start + dur)
+        for q in range(num_qubits):
+            if self.total > cursor[q]:
+                gaps[q].append((cursor[q], self.total - cursor[q]))
+        return gaps
+
+
+def circuit_timeline(
+    compiled: QuantumCircuit, duration: Callable[[Any], float], scheduling: str = "alap"
+) -> Timeline:
+    r"""Place the instructions of a compiled circuit in time.
+
+    Parameters
+    ----------
+    compiled : QuantumCircuit
+        Physical circuit (instructions act on ``compiled.qubits`` indices).
+    duration : callable
+        ``CircuitInstruction -> duration`` (any unit: seconds, samples); zero for virtual Z.
+    scheduling : {"alap", "asap", "serial"}
+        ``"asap"``: each instruction starts when all its qubits are free;
+        ``"alap"``: the same on the reversed circuit, mirrored, so qubits wait
+        in their initial state rather than after their last gate (Qiskit's
+        ``ALAPScheduleAnalysis`` rule, the usual choice under :math:`T_1`);
+        ``"serial"``: one instruction at a time (length = sum of durations).
+
+    Raises
+    ------
+    LZSMInputError
+        Unknown ``scheduling`` or a negative duration.
+    """
+    if scheduling not in SCHEDULING:
+        raise LZSMInputError(f"scheduling must be one of {SCHEDULING}, got {scheduling!r}")
+    n = compiled.num_qubits
+    timed: list[tuple[int, tuple[int, ...], float]] = []
+    for index, inst in enumerate(compiled.data):
+        name = inst.operation.name
+        qargs = tuple(compiled.find_bit(q).index for q in inst.qubits)
+        if name == "measure":
+            continue
+        if name == "barrier":  # synchronises its qubits, not an entry
+            timed.append((-1, qargs, 0.0))
+            continue
+        dur = float(duration(inst))
+        if not dur >= 0:
+            raise LZSMInputError(f"duration of {name} on {qargs} must be >= 0, got {dur}")
+        timed.append((index, qargs, dur))
+    order = timed[::-1] if scheduling == "alap" else timed
+    cursor = [0.0] * n
+    placed = []
+    now = 0.0
+    for index, qargs, dur in order:
+        start = now if scheduling == "serial" else max((cursor[q] for q in qargs), default=0.0)
+        for q in qargs:
+            cursor[q] = start + dur
+        now = start + dur
+        if index >= 0:
+            placed.append((index, qargs, start, dur))
+    total = max(cursor, default=0.0) if scheduling != "serial" else now
+    if scheduling == "alap":
+        placed = [(i, q, total - s - d, d) for i, q, s, d in placed[::-1]]
+    return Timeline(tuple(placed), total)
+
+
+def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
+    """The timed LZSM gates by instruction name, and the target that restricts their qubits (if ``gates`` is one).
+
+    Raises
+    ------
+    LZSMInputError
+        If there is no LZSM gate among ``gates``.
+    """
+    native, target = _split_native(gates)
+    if not native:
+        raise LZSMInputError("no LZSM native gate found: pass lzsm_target(...), an LZSMGateSet or a name -> gate mapping")
+    return native, target
+
+
+def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
     if isinstance(gates, Target):
         ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
         return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate))}, gates
@@ -489,7 +598,7 @@ def simulate_circuit(
     LZSMInputError
         A non-native instruction, or one on qubits the target does not offer it on.
     """
-    native, target = _native_unitaries(gates)
+    native, target = native_gates(gates)
     u = _circuit_unitary(compiled, native, target)
     op = _logical_operator(compiled, u)
     infid = float("nan")
@@ -524,7 +633,7 @@ def sample_counts(
     measured = [(compiled.find_bit(i.qubits[0]).index, compiled.find_bit(i.clbits[0]).index) for i in compiled.data if i.operation.name == "measure"]
     if not measured:
         raise LZSMInputError("the circuit has no measurements: add measure instructions to sample counts")
-    native, target = _native_unitaries(gates)
+    native, target = native_gates(gates)
     psi = Statevector(_circuit_unitary(compiled, native, target)[:, 0])
     probs = psi.probabilities_dict(qargs=[q for q, _ in measured])
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)

@@ -68,7 +68,7 @@ import numpy as np
 from qiskit.circuit import QuantumCircuit
 from qiskit.transpiler import Target
 
-from .circuits import LZSMGate, LZSMGateSet, LZSMSqrtBSwapGate, _native_unitaries
+from .circuits import LZSMGate, LZSMGateSet, LZSMSqrtBSwapGate, native_gates
 from .models import PAULI_I, PAULI_X, PAULI_Z
 from .propagate import expm_hermitian
 from .pulses import LZSMPulse
@@ -268,7 +268,7 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet) -> Pu
     LZSMInputError
         Non-native instructions (barriers and final measurements are skipped).
     """
-    native, target = _native_unitaries(gates)
+    native, target = native_gates(gates)
     device = next(iter(native.values())).design.device
     n = compiled.num_qubits
     couplers: list[tuple[int, int]] = []
