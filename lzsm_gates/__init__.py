@@ -94,7 +94,15 @@ from .floquet import (
     stationary_state,
 )
 
-from .noise import GateNoise, gate_channel, noisy_gate_error, open_system_error
+from .noise import (
+    GateNoise,
+    gate_channel,
+    idle_channel,
+    noisy_gate_error,
+    open_system_error,
+    periodic_channel,
+    qubit_couplings,
+)
 from .lindblad import liouvillian, lindblad_model, lindblad_solver, steady_state, unvec, vec
 from .cavity import (
     CavityDynamics,
@@ -141,10 +149,12 @@ from .o3l import (
     steady_state_concurrence,
 )
 from .circuits import (
+    MAX_CHANNEL_QUBITS,
     CircuitSimulation,
     LZSMGate,
     LZSMGateSet,
     LZSMSqrtBSwapGate,
+    NoisyCircuitSimulation,
     RabiGate,
     SqrtBSwapGate,
     Timeline,
@@ -157,6 +167,7 @@ from .circuits import (
     register_sqrt_bswap_equivalences,
     sample_counts,
     simulate_circuit,
+    simulate_noisy_circuit,
 )
 from .schedules import (
     FrameChange,

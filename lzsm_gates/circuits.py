@@ -54,19 +54,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from qiskit.circuit import Gate, Measure, Parameter, QuantumCircuit
 from qiskit.circuit.equivalence_library import SessionEquivalenceLibrary
 from qiskit.circuit.library import CXGate, RZGate, UGate
-from qiskit.quantum_info import Operator, Statevector, process_fidelity
+from qiskit.quantum_info import DensityMatrix, Operator, Statevector, SuperOp, process_fidelity
 from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 from scipy.optimize import least_squares
 
+from .baths import Bath
 from .design import BSwapDesign, GateDesign, bswap_target, design_bswap, design_gate, design_identity
-from .metrics import gate_error
+from .metrics import average_gate_fidelity, gate_error, unitary_superoperator
 from .models import DrivenModel, PAULI_X, PAULI_Z, qubit_model
+from .noise import gate_channel, idle_channel, periodic_channel
 from .propagate import evolve
 from .targets import resolve_target
 from .units import DEFAULT_DEVICE, Device, LZSMInputError, check_positive
@@ -84,6 +86,9 @@ __all__ = [
     "circuit_timeline",
     "CircuitSimulation",
     "simulate_circuit",
+    "MAX_CHANNEL_QUBITS",
+    "NoisyCircuitSimulation",
+    "simulate_noisy_circuit",
     "sample_counts",
     "RabiGate",
     "rabi_gate",
@@ -423,18 +428,33 @@ class Timeline:
     entries: tuple[tuple[int, tuple[int, ...], float, float], ...]
     total: float
 
-    def idle_gaps(self, num_qubits: int) -> list[list[tuple[float, float]]]:
-        """Per qubit, the ``(start, length)`` intervals in which it is idle, up to :attr:`total` (positive lengths only)."""
-        gaps: list[list[tuple[float, float]]] = [[] for _ in range(num_qubits)]
+    def events(self, num_qubits: int) -> Iterator[tuple[str, int, tuple[int, ...], float, float]]:
+        """Instructions and idle gaps in a causal order: ``(kind, index, qubits, start, length)``.
+
+        ``kind`` is ``"op"`` (``index`` into ``circuit.data``) or ``"idle"``
+        (``index`` -1, one qubit); every qubit's events follow its own time
+        order, events of different qubits act on different qubits.  A gap is
+        yielded just before the instruction that ends it, trailing gaps (up to
+        :attr:`total`) at the end.  Gaps shorter than ``1e-12 * total`` (rounding) are skipped.
+        """
         cursor = [0.0] * num_qubits
-        for _, qargs, start, dur in self.entries:
+        tiny = 1e-12 * self.total
+        for index, qargs, start, dur in self.entries:
             for q in qargs:
-                if start > cursor[q]:
-                    gaps[q].append((cursor[q], start - cursor[q]))
-                cursor[q] = max(cursor[q], start + dur)
+                if start - cursor[q] > tiny:
+                    yield "idle", -1, (q,), cursor[q], start - cursor[q]
+                cursor[q] = start + dur
+            yield "op", index, qargs, start, dur
         for q in range(num_qubits):
-            if self.total > cursor[q]:
-                gaps[q].append((cursor[q], self.total - cursor[q]))
+            if self.total - cursor[q] > tiny:
+                yield "idle", -1, (q,), cursor[q], self.total - cursor[q]
+
+    def idle_gaps(self, num_qubits: int) -> list[list[tuple[float, float]]]:
+        """Per qubit, the ``(start, length)`` intervals in which it is idle, up to :attr:`total`."""
+        gaps: list[list[tuple[float, float]]] = [[] for _ in range(num_qubits)]
+        for kind, _, qargs, start, length in self.events(num_qubits):
+            if kind == "idle":
+                gaps[qargs[0]].append((start, length))
         return gaps
 
 
@@ -517,36 +537,81 @@ def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dic
     return dict(gates), None
 
 
+def _apply(state: np.ndarray, matrix: np.ndarray, qargs: Sequence[int], n: int) -> np.ndarray:
+    """``matrix`` on the little-endian qubits ``qargs`` of an ``n``-qubit register; ``state`` has shape (2**n, m)."""
+    k = len(qargs)
+    m = state.shape[-1]
+    t = state.reshape((2,) * n + (m,))
+    axes = [n - 1 - q for q in reversed(qargs)]  # little-endian qubit q is axis n - 1 - q
+    g = np.asarray(matrix).reshape((2,) * (2 * k))
+    t = np.moveaxis(np.tensordot(g, t, axes=(list(range(k, 2 * k)), axes)), list(range(k)), axes)
+    return t.reshape(2**n, m)
+
+
+def _check_native(name: str, qargs: tuple[int, ...], native: Mapping[str, Gate], target: Target | None) -> None:
+    if target is not None and not target.instruction_supported(name, qargs):
+        raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
+    if name != "rz" and name not in native:
+        raise LZSMInputError(f"{name} is not an LZSM native gate (native: rz, {', '.join(native)}): transpile first")
+
+
+def _gate_matrix(name: str, operation: Any, native: Mapping[str, Gate]) -> np.ndarray:
+    return RZGate(float(operation.params[0])).to_matrix() if name == "rz" else np.asarray(native[name])
+
+
 def _circuit_unitary(circuit: QuantumCircuit, native: Mapping[str, Gate], target: Target | None) -> np.ndarray:
     """Exact unitary of a compiled circuit (physical qubit order, Qiskit convention)."""
     n = circuit.num_qubits
-    u = np.eye(2**n, dtype=complex).reshape((2,) * (2 * n))
+    u = np.eye(2**n, dtype=complex)
     for inst in circuit.data:
         name = inst.operation.name
-        qargs = tuple(circuit.find_bit(q).index for q in inst.qubits)
         if name in ("barrier", "measure", "delay"):
             continue  # identity in the rotating frame; measurements handled by sample_counts
-        if target is not None and not target.instruction_supported(name, qargs):
-            raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
-        if name == "rz":
-            m = RZGate(float(inst.operation.params[0])).to_matrix()
-        elif name in native:
-            m = np.asarray(native[name])
-        else:
-            raise LZSMInputError(f"{name} is not an LZSM native gate (native: rz, {', '.join(native)}): transpile first")
-        k = len(qargs)
-        # tensor axes: little-endian qubit q is axis n - 1 - q
-        axes = [n - 1 - q for q in reversed(qargs)]
-        g = m.reshape((2,) * (2 * k))
-        u = np.moveaxis(np.tensordot(g, u, axes=(list(range(k, 2 * k)), axes)), list(range(k)), axes)
-    return u.reshape(2**n, 2**n)
+        qargs = tuple(circuit.find_bit(q).index for q in inst.qubits)
+        _check_native(name, qargs, native, target)
+        u = _apply(u, _gate_matrix(name, inst.operation, native), qargs, n)
+    return u
 
 
-def _logical_operator(circuit: QuantumCircuit, unitary: np.ndarray) -> Operator:
-    """Undo the compiled circuit's layout permutations (as :meth:`Operator.from_circuit` does)."""
-    probe = circuit.copy_empty_like()
-    probe.unitary(unitary, probe.qubits)
-    return Operator.from_circuit(probe)
+_SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12}
+
+
+def _duration_s(native: Mapping[str, Gate], device: Device) -> Callable[[Any], float]:
+    """Duration function (seconds) of the instructions of a compiled circuit, for :func:`circuit_timeline`."""
+
+    def duration(inst: Any) -> float:
+        op = inst.operation
+        if op.name == "delay":
+            if op.unit == "dt":
+                return float(op.duration) * device.dt_ns * 1e-9
+            return float(op.duration) * _SECONDS[op.unit]
+        return float(getattr(native.get(op.name), "duration_s", 0.0))
+
+    return duration
+
+
+def _device_of(native: Mapping[str, Gate]) -> Device:
+    return next(g.design.device for g in native.values() if hasattr(g, "design"))
+
+
+def _layout_permutations(circuit: QuantumCircuit) -> tuple[np.ndarray, np.ndarray]:
+    r"""Unitaries :math:`P_\mathrm{in}, P_\mathrm{out}` with logical :math:`= P_\mathrm{out}^\dagger U P_\mathrm{in}`.
+
+    :math:`P_\mathrm{in}` sends virtual qubit :math:`i` to its initial physical
+    qubit, :math:`P_\mathrm{out}` to its final one (routing included).
+    """
+    n = circuit.num_qubits
+    layout = circuit.layout
+    initial = list(range(n)) if layout is None else layout.initial_index_layout()
+    final = list(range(n)) if layout is None else layout.final_index_layout()
+
+    def permutation(targets: Sequence[int]) -> np.ndarray:
+        p = np.zeros((2**n, 2**n))
+        for v in range(2**n):
+            p[sum(((v >> i) & 1) << q for i, q in enumerate(targets)), v] = 1.0
+        return p
+
+    return permutation(initial), permutation(final)
 
 
 @dataclass(frozen=True)
@@ -562,7 +627,7 @@ class CircuitSimulation:
     infidelity : float
         :math:`1 - F_\\mathrm{pro}` against the ideal circuit (global phase ignored), or NaN without one.
     duration_s : float
-        Sum of the native gate durations along the circuit (serial execution), seconds.
+        Length of the scheduled circuit (:func:`circuit_timeline`), seconds.
     """
 
     unitary: np.ndarray
@@ -571,16 +636,23 @@ class CircuitSimulation:
     duration_s: float
 
 
+def _ideal_operator(ideal: QuantumCircuit | Operator) -> Operator:
+    return Operator(ideal.remove_final_measurements(inplace=False)) if isinstance(ideal, QuantumCircuit) else ideal
+
+
 def simulate_circuit(
     compiled: QuantumCircuit,
     gates: Target | LZSMGateSet | Mapping[str, Gate],
     ideal: QuantumCircuit | Operator | None = None,
+    *,
+    scheduling: str = "alap",
 ) -> CircuitSimulation:
     r"""Unitary of a compiled circuit from the exact unitaries of the designed pulses.
 
     Each native instruction contributes its pulse's exact propagator, ``rz``
-    an exact :math:`R_z` (frame convention in the module docstring); barriers
-    and final measurements are skipped.  The result is compared with the ideal
+    an exact :math:`R_z` (frame convention in the module docstring); barriers,
+    delays and final measurements are skipped (closed system: idling is free
+    precession, tracked in the frame).  The result is compared with the ideal
     circuit by the process fidelity
     :math:`F_\mathrm{pro} = |\mathrm{Tr}(V^\dagger U)|^2/d^2`.
 
@@ -592,6 +664,8 @@ def simulate_circuit(
         Where the native gates (and, for a Target, the allowed qubits) come from.
     ideal : QuantumCircuit or Operator, optional
         The original circuit (final measurements are removed).
+    scheduling : {"alap", "asap", "serial"}
+        Only sets :attr:`CircuitSimulation.duration_s` (:func:`circuit_timeline`).
 
     Raises
     ------
@@ -600,16 +674,174 @@ def simulate_circuit(
     """
     native, target = native_gates(gates)
     u = _circuit_unitary(compiled, native, target)
-    op = _logical_operator(compiled, u)
+    p_in, p_out = _layout_permutations(compiled)
+    op = Operator(p_out.T @ u @ p_in)
     infid = float("nan")
     if ideal is not None:
-        ref = Operator(ideal.remove_final_measurements(inplace=False)) if isinstance(ideal, QuantumCircuit) else ideal
-        infid = max(1.0 - float(process_fidelity(op, ref)), 0.0)
-    duration = 0.0
-    for inst in compiled.data:
-        g = native.get(inst.operation.name)
-        duration += getattr(g, "duration_s", 0.0)
-    return CircuitSimulation(u, op, infid, duration)
+        infid = max(1.0 - float(process_fidelity(op, _ideal_operator(ideal))), 0.0)
+    timeline = circuit_timeline(compiled, _duration_s(native, _device_of(native)), scheduling)
+    return CircuitSimulation(u, op, infid, timeline.total)
+
+
+#: Largest register whose full process superoperator (4^n x 4^n) :func:`simulate_noisy_circuit` builds.
+MAX_CHANNEL_QUBITS = 5
+
+
+class _ChannelCache:
+    """Lab-frame noisy channels of the native gates (Qiskit order) and frame-tracked idles, computed once each."""
+
+    def __init__(self, native: Mapping[str, Gate], baths: Sequence[Bath], device: Device) -> None:
+        self.native, self.baths, self.device = native, baths, device
+        self._gates: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
+        self._idles: dict[tuple[int, float], np.ndarray] = {}
+
+    def gate(self, name: str, qargs: tuple[int, ...]) -> np.ndarray:
+        key = (name, tuple(id(self.baths[q]) for q in qargs))  # qubits with the same bath share channels
+        if key not in self._gates:
+            g = self.native[name]
+            if isinstance(g, LZSMSqrtBSwapGate):
+                s = gate_channel(g.design.pulse, [self.baths[q] for q in qargs], model=g.design.model)
+                swap = unitary_superoperator(_SWAP)
+                self._gates[key] = swap @ s @ swap  # model order (first qarg left) -> Qiskit order
+            else:
+                self._gates[key] = gate_channel(g.design.pulse, self.baths[qargs[0]], model=qubit_model(g.design.gap))
+        return self._gates[key]
+
+    def prepare_idles(self, gaps: Sequence[Sequence[tuple[float, float]]]) -> None:
+        r"""Channels of all idle gaps (seconds) per qubit, one Bloch-Redfield tensor per qubit.
+
+        The free precession :math:`e^{+i\Delta	au\sigma_z/2}` is undone (frame tracking).
+        """
+        model = qubit_model()
+        for q, qgaps in enumerate(gaps):
+            lengths = sorted({length for _, length in qgaps})
+            if not lengths:
+                continue
+            tau = np.array([float(self.device.time_from_ns(s * 1e9)) for s in lengths])
+            lab = idle_channel(model, tau, self.baths[q])
+            for length, t, channel in zip(lengths, tau, lab):
+                free = np.diag(np.exp([0.5j * t, -0.5j * t]))  # e^{-i H0 tau}, H0 = -sigma_z / 2
+                self._idles[(q, length)] = unitary_superoperator(free.conj().T) @ channel
+
+    def idle(self, qubit: int, length: float) -> np.ndarray:
+        return self._idles[(qubit, length)]
+
+
+def _per_qubit_baths(noise: Bath | Sequence[Bath], n: int) -> list[Bath]:
+    baths = [noise] * n if isinstance(noise, Bath) else list(noise)
+    if len(baths) != n or not all(isinstance(b, Bath) for b in baths):
+        raise LZSMInputError(f"noise must be one Bath or one Bath per physical qubit ({n}), got {noise!r}")
+    return baths
+
+
+def _noisy_evolution(
+    compiled: QuantumCircuit,
+    gates: Target | LZSMGateSet | Mapping[str, Gate],
+    noise: Bath | Sequence[Bath],
+    scheduling: str,
+    state: np.ndarray,
+) -> tuple[np.ndarray, Timeline]:
+    """Push column-stacked operators ``state`` (shape (4**n, m)) through the scheduled noisy circuit."""
+    native, target = native_gates(gates)
+    device = _device_of(native)
+    n = compiled.num_qubits
+    channels = _ChannelCache(native, _per_qubit_baths(noise, n), device)
+    timeline = circuit_timeline(compiled, _duration_s(native, device), scheduling)
+    channels.prepare_idles(timeline.idle_gaps(n))
+    doubled = lambda qargs: list(qargs) + [n + q for q in qargs]  # noqa: E731 - vec(rho): row qubits, then column qubits
+    for kind, index, qargs, _, length in timeline.events(n):
+        if kind == "idle":
+            state = _apply(state, channels.idle(qargs[0], length), doubled(qargs), 2 * n)
+            continue
+        op = compiled.data[index].operation
+        if op.name == "delay":
+            continue  # its time is an idle gap of the timeline
+        _check_native(op.name, qargs, native, target)
+        if op.name == "rz":
+            sup = unitary_superoperator(_gate_matrix("rz", op, native))
+        else:
+            sup = channels.gate(op.name, qargs)
+        state = _apply(state, sup, doubled(qargs), 2 * n)
+    return state, timeline
+
+
+@dataclass(frozen=True)
+class NoisyCircuitSimulation:
+    r"""Open-system pulse-level simulation of one compiled circuit.
+
+    Attributes
+    ----------
+    superoperator : ndarray, shape ``(4**n, 4**n)``
+        Channel of the scheduled circuit on the physical qubits (column stacking, Qiskit order).
+    channel : SuperOp
+        The same in the logical qubit order (layouts undone).
+    infidelity : float
+        :math:`1 - F_\mathrm{pro}` against the ideal circuit, or NaN without one.
+    average_infidelity : float
+        :math:`1 - F_\mathrm{avg} = d(1 - F_\mathrm{pro})/(d + 1)`, or NaN.
+    duration_s : float
+        Length of the schedule (:func:`circuit_timeline`), seconds.
+    """
+
+    superoperator: np.ndarray
+    channel: SuperOp
+    infidelity: float
+    average_infidelity: float
+    duration_s: float
+
+
+def simulate_noisy_circuit(
+    compiled: QuantumCircuit,
+    gates: Target | LZSMGateSet | Mapping[str, Gate],
+    noise: Bath | Sequence[Bath],
+    ideal: QuantumCircuit | Operator | None = None,
+    *,
+    scheduling: str = "alap",
+) -> NoisyCircuitSimulation:
+    r"""Channel of a compiled circuit under noise, gate by gate at pulse level.
+
+    Every native gate contributes the Floquet-Born-Markov channel of its
+    designed pulse (:func:`~lzsm_gates.noise.gate_channel`: idles, drive
+    period, each qubit coupled through :math:`\sigma_x` to its own bath; the
+    entangler as one 4-level channel), ``rz`` an exact :math:`R_z`.  The
+    circuit is placed in time by :func:`circuit_timeline` with
+    ``scheduling``; every qubit idles (Bloch-Redfield relaxation, free
+    precession tracked in its frame) whenever it has no gate, up to the end
+    of the circuit, so the schedule matters: ``"alap"`` keeps the qubits in
+    their initial state longest.  Gates on other qubits do not disturb a
+    qubit (no crosstalk).
+
+    Parameters
+    ----------
+    compiled : QuantumCircuit
+        Output of ``transpile(circuit, target=lzsm_target(...))``; at most :data:`MAX_CHANNEL_QUBITS` qubits.
+    gates : Target, LZSMGateSet or mapping name -> Gate
+    noise : Bath or sequence of Bath
+        One bath for every physical qubit (independent copies), or one per physical qubit.
+    ideal : QuantumCircuit or Operator, optional
+        The original circuit (final measurements removed).
+    scheduling : {"alap", "asap", "serial"}
+
+    Raises
+    ------
+    LZSMInputError
+        Non-native instructions, wrong number of baths, or too many qubits for a full channel.
+    """
+    n = compiled.num_qubits
+    if n > MAX_CHANNEL_QUBITS:
+        raise LZSMInputError(
+            f"the full channel of {n} qubits has 4^{2 * n} entries; num_qubits must be <= {MAX_CHANNEL_QUBITS} "
+            "(use sample_counts(..., noise=...), which propagates one density matrix)"
+        )
+    sup, timeline = _noisy_evolution(compiled, gates, noise, scheduling, np.eye(4**n, dtype=complex))
+    p_in, p_out = _layout_permutations(compiled)
+    channel = SuperOp(unitary_superoperator(p_out.T) @ sup @ unitary_superoperator(p_in))
+    infid = avg = float("nan")
+    if ideal is not None:
+        ref = _ideal_operator(ideal)
+        infid = max(1.0 - float(process_fidelity(channel, ref)), 0.0)
+        avg = infid * 2**n / (2**n + 1)
+    return NoisyCircuitSimulation(sup, channel, infid, avg, timeline.total)
 
 
 def sample_counts(
@@ -618,11 +850,16 @@ def sample_counts(
     shots: int = 1024,
     *,
     seed: int | np.random.Generator | None = None,
+    noise: Bath | Sequence[Bath] | None = None,
+    scheduling: str = "alap",
 ) -> dict[str, int]:
-    """Measurement counts of a compiled circuit (final measurements) from its exact unitary, sampled with a seeded rng.
+    """Measurement counts of a compiled circuit (final measurements), sampled with a seeded rng.
 
     Starts from :math:`|0\\dots0\\rangle`; keys are bitstrings of the classical
-    register (clbit 0 rightmost, as in Qiskit).
+    register (clbit 0 rightmost, as in Qiskit).  Closed system from the exact
+    unitary, or, with ``noise``, from the density matrix pushed through the
+    scheduled noisy circuit (as in :func:`simulate_noisy_circuit`, one state
+    instead of the whole channel).
 
     Raises
     ------
@@ -633,12 +870,19 @@ def sample_counts(
     measured = [(compiled.find_bit(i.qubits[0]).index, compiled.find_bit(i.clbits[0]).index) for i in compiled.data if i.operation.name == "measure"]
     if not measured:
         raise LZSMInputError("the circuit has no measurements: add measure instructions to sample counts")
-    native, target = native_gates(gates)
-    psi = Statevector(_circuit_unitary(compiled, native, target)[:, 0])
-    probs = psi.probabilities_dict(qargs=[q for q, _ in measured])
+    n = compiled.num_qubits
+    if noise is None:
+        native, target = native_gates(gates)
+        state: Statevector | DensityMatrix = Statevector(_circuit_unitary(compiled, native, target)[:, 0])
+    else:
+        rho0 = np.zeros((4**n, 1), dtype=complex)
+        rho0[0, 0] = 1.0
+        rho, _ = _noisy_evolution(compiled, gates, noise, scheduling, rho0)
+        state = DensityMatrix(rho[:, 0].reshape(2**n, 2**n, order="F"))
+    probs = state.probabilities_dict(qargs=[q for q, _ in measured])
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     keys = list(probs)
-    p = np.array([probs[k] for k in keys])
+    p = np.clip(np.array([probs[k] for k in keys]).real, 0.0, None)
     draws = rng.multinomial(shots, p / p.sum())
     counts: dict[str, int] = {}
     for key, c in zip(keys, draws):
@@ -683,6 +927,11 @@ class RabiGate:
     exact_error: float
 
 
+def _rabi_model() -> DrivenModel:
+    """The qubit under a resonant cosine drive (the ``parity`` shortcut needs the cos drive)."""
+    return DrivenModel(-0.5 * PAULI_Z, PAULI_X, "cos", labels=("0", "1"), parity=PAULI_Z)
+
+
 def rabi_gate(target: str, periods: int) -> RabiGate:
     r"""Conventional resonant Rabi gate on the same qubit, propagated exactly.
 
@@ -711,8 +960,7 @@ def rabi_gate(target: str, periods: int) -> RabiGate:
     n = int(check_positive("periods", periods))
     theta = angles[key]
     amplitude = theta / (2 * np.pi * n)
-    model = DrivenModel(-0.5 * PAULI_Z, PAULI_X, "cos", labels=("0", "1"), parity=PAULI_Z)
-    u = evolve(model, amplitude, 1.0, [float(n)])[0]
+    u = evolve(_rabi_model(), amplitude, 1.0, [float(n)])[0]
     err = float(gate_error(resolve_target(key).matrix, u))
     return RabiGate(key, theta, amplitude, n, 2 * np.pi * n, err)
 
@@ -722,24 +970,47 @@ def compare_with_rabi(
     targets: Sequence[str] = ("x", "sx"),
     periods: Sequence[int] = (1, 2, 4, 8, 16, 32),
     gate_set: LZSMGateSet | None = None,
+    noise: Bath | None = None,
 ) -> list[dict[str, Any]]:
-    """Duration and exact error of LZSM designs versus resonant Rabi gates on the same qubit.
+    """Duration and error of LZSM designs versus resonant Rabi gates on the same qubit.
+
+    Parameters
+    ----------
+    device : Device
+    targets : sequence of {"x", "sx"}
+    periods : sequence of int
+        Rabi gate lengths in Larmor periods.
+    gate_set : LZSMGateSet, optional
+    noise : Bath, optional
+        Also report the open-system error: the LZSM pulse through
+        :func:`~lzsm_gates.noise.gate_channel`, the Rabi pulse through the
+        same Floquet-Born-Markov channel over its ``n`` drive periods
+        (:func:`~lzsm_gates.noise.periodic_channel`, :math:`\omega = \Delta`).
 
     Returns
     -------
     list of dict
         One row per gate: ``target``, ``kind`` (``"lzsm"`` or ``"rabi"``),
-        ``amplitude`` (units of :math:`\\Delta`), ``periods`` (Rabi only),
-        ``duration_ns``, ``exact_error``.  Plotting is left to
-        :mod:`lzsm_gates.plotting`.
+        ``amplitude`` (units of :math:`\Delta`), ``periods`` (Rabi only),
+        ``duration_ns``, ``exact_error``, and ``noisy_error`` (:math:`1 - F_\mathrm{avg}`
+        of the channel; NaN without ``noise``).  Plotting:
+        :func:`lzsm_gates.plotting.plot_rabi_comparison`.
     """
     gs = gate_set or design_gate_set(device)
+    nan = float("nan")
     rows: list[dict[str, Any]] = []
     for t in targets:
         rabi = [rabi_gate(t, n) for n in periods]  # validates the target first
         lz: LZSMGate = gs.gates[t.lower()]
+        target = resolve_target(t).matrix
+        noisy = nan if noise is None else 1.0 - float(average_gate_fidelity(gate_channel(lz.design.pulse, noise), target))
         rows.append({"target": t.lower(), "kind": "lzsm", "amplitude": lz.design.pulse.amplitude, "periods": None,
-                     "duration_ns": lz.duration_s * 1e9, "exact_error": lz.error})
-        rows += [{"target": r.target, "kind": "rabi", "amplitude": r.amplitude, "periods": r.periods,
-                  "duration_ns": float(device.time_to_ns(r.duration)), "exact_error": r.exact_error} for r in rabi]
+                     "duration_ns": lz.duration_s * 1e9, "exact_error": lz.error, "noisy_error": noisy})
+        for r in rabi:
+            if noise is not None:
+                channel = periodic_channel(_rabi_model(), r.amplitude, 1.0, noise, periods=r.periods)
+                noisy = 1.0 - float(average_gate_fidelity(channel, target))
+            rows.append({"target": r.target, "kind": "rabi", "amplitude": r.amplitude, "periods": r.periods,
+                         "duration_ns": float(device.time_to_ns(r.duration)), "exact_error": r.exact_error,
+                         "noisy_error": noisy})
     return rows

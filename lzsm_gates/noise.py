@@ -1,146 +1,281 @@
-r"""Gate error under noise: the channel of a designed pulse from Floquet-Born-Markov rates.
+r"""Gate channels under noise: the superoperator of a designed pulse from the Floquet-Born-Markov equation.
 
-Approximation (gates paper Sec. V, App. A).  During the drive period the
-secular Floquet-Born-Markov master equation is time independent in the
-Floquet frame: with the Floquet modes :math:`|u_a(0)\rangle = |u_a(T)\rangle`
-as basis it is the Lindblad equation
+Approximation (gates paper Sec. V, App. A; O3L paper App. A).  Each system
+operator :math:`X` couples to its own bath (:math:`H_{SB} = \sum X\otimes B`).
+During a drive period the Born-Markov master equation in the Floquet frame,
+:math:`\rho_{ab}(t) = \langle u_a(t)|\rho(t)|u_b(t)\rangle`, is
 
 .. math::
 
-    \dot\rho_F = -i[\mathrm{diag}(\varepsilon_a), \rho_F]
-        + \sum_{a\ne b} \Gamma_{ab}\, D[|a\rangle\langle b|]\rho_F
-        + \frac{\Gamma_\varphi}{2} D[\sigma_z^F]\rho_F ,
+    \dot\rho = -i[E, \rho] + \mathcal L(t)\rho, \qquad
+    \mathcal L(t) = \sum_Q \mathcal L^Q e^{-iQ\omega t},
 
-with the rates :math:`\Gamma_{ab}` (:math:`b \to a`) and the pure
-dephasing :math:`\Gamma_\varphi` of :func:`~lzsm_gates.floquet.floquet_rates`
-(time-dependent rates are thus replaced by their secular, period-resolved
-Floquet values, valid when the rates are small compared with the
-quasienergy splitting; :attr:`GateNoise.secular_parameter` reports it).
-The idles use the same equation at :math:`A = 0` (golden-rule rates in
-the eigenbasis of :math:`H_0`).  Each segment is integrated as a
-qiskit-dynamics Lindblad :class:`~qiskit_dynamics.Solver` in vectorized
-mode, giving its superoperator (column-stacking,
-:math:`\mathrm{vec}(A\rho B) = (B^T\otimes A)\mathrm{vec}\,\rho`); back in the
-lab frame, :math:`\mathcal{E} = \mathcal{E}_{t_2}\,\mathcal{E}_T\,\mathcal{E}_{t_1}`.
+and we keep its period average :math:`\mathcal L^0`
+(:meth:`~lzsm_gates.floquet.FloquetBasis.redfield_tensor`).  Over a whole
+number :math:`n` of periods the modes return to :math:`|u_a(0)\rangle`, so
+the lab-frame channel is
 
-The average gate fidelity of the channel against the target gives the
-total error; its coherent part is the unitary error of the exact pulse, the
-incoherent part the rest.  Single-qubit gates (d = 2).
+.. math::
+
+    \mathcal E_{nT} = \mathcal B\, e^{(-i[E,\cdot] + \mathcal L^0)\, nT}\,\mathcal B^{-1},
+    \qquad \mathcal B\rho_F = B\rho_F B^\dagger ,
+
+with :math:`B` the matrix of the modes :math:`|u_a(0)\rangle`.  Unlike the
+fully secular (Lindblad) form, :math:`\mathcal L^0` keeps the coupling of
+coherences to populations and among coherences whose frequencies coincide,
+so it stays valid when quasienergies are degenerate: the
+:math:`\{|01\rangle, |10\rangle\}` block of the :math:`\sqrt{\mathrm{bSWAP}}`
+pulse has two zero quasienergies.  Its secular part reproduces the
+Floquet rates :math:`\Gamma_{ab}`, :math:`\Gamma^\varphi_{ab}` of
+:func:`~lzsm_gates.floquet.floquet_rates`; the dropped
+:math:`Q \ne 0` terms change the channel at first order in the coupling only
+through non-secular elements (their secular elements average to zero over a
+period).  Idles use the same tensor at :math:`A = 0`, the Bloch-Redfield
+tensor in the eigenbasis of :math:`H_0`, for any duration.  A pulse
+:math:`t_1, T, t_2` (and virtual Z) gives
+:math:`\mathcal E = \mathcal Z_2\,\mathcal E_{t_2}\,\mathcal E_T\,\mathcal E_{t_1}\,\mathcal Z_1`.
+
+Superoperators use column stacking,
+:math:`\mathrm{vec}(A\rho B) = (B^T\otimes A)\,\mathrm{vec}\,\rho`
+(:func:`lzsm_gates.lindblad.vec`, Qiskit's ``SuperOp`` convention).  The
+average gate fidelity of the channel against the target is the total error;
+its coherent part is the unitary error of the exact pulse, the incoherent
+part the rest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
+from scipy.linalg import expm
+
 from .baths import Bath
-from .floquet import floquet_basis, floquet_rates
-from .lindblad import lindblad_solver
+from .floquet import Coupling, FloquetBasis, FloquetRates, default_kmax, floquet_basis
 from .metrics import average_gate_fidelity, gate_error, unitary_superoperator
-from .models import PAULI_X, PAULI_Z, qubit_model
+from .models import PAULI_I, PAULI_X, DrivenModel, qubit_model
 from .pulses import LZSMPulse, rz
-from .units import LZSMInputError
+from .units import LZSMInputError, check_finite, check_positive
 
-__all__ = ["GateNoise", "gate_channel", "noisy_gate_error", "open_system_error"]
+__all__ = [
+    "GateNoise",
+    "qubit_couplings",
+    "periodic_channel",
+    "idle_channel",
+    "gate_channel",
+    "noisy_gate_error",
+    "open_system_error",
+]
+
+Noise = Bath | Sequence[Bath] | Sequence[Coupling]
+"""A bath for every qubit (one shared spec or one per qubit), or explicit ``(operator, bath)`` couplings."""
 
 
-def _secular_segment(energies: np.ndarray, basis: np.ndarray, rates: np.ndarray, dephasing: float, time: float) -> np.ndarray:
-    """Lab-frame superoperator of a secular Lindblad segment solved with qiskit-dynamics."""
-    d = energies.size
-    if time <= 0:
-        return np.eye(d * d, dtype=complex)
-    jumps = []
-    for a in range(d):
-        for b in range(d):
-            if a != b and rates[a, b] > 0:
-                op = np.zeros((d, d), dtype=complex)
-                op[a, b] = np.sqrt(rates[a, b])
-                jumps.append(op)
-    if dephasing > 0:
-        jumps.append(np.sqrt(dephasing / 2) * PAULI_Z)
-    solver = lindblad_solver(np.diag(energies).astype(complex), jumps, vectorized=True)
-    sol = solver.solve(t_span=[0.0, time], y0=np.eye(d * d, dtype=complex), method="DOP853", rtol=1e-11, atol=1e-12)
-    s_floquet = np.asarray(sol.y[-1])
+def qubit_couplings(num_qubits: int, baths: Bath | Sequence[Bath], operator: np.ndarray = PAULI_X) -> list[Coupling]:
+    r"""Each qubit coupled through ``operator`` (default :math:`\sigma_x`) to its own, independent bath.
+
+    Qubit 0 is the *left* tensor factor (model order, :mod:`lzsm_gates.models`).
+
+    Parameters
+    ----------
+    num_qubits : int
+    baths : Bath or sequence of Bath
+        One spectral density for all qubits (independent copies), or one per qubit.
+    operator : ndarray, shape (2, 2)
+
+    Raises
+    ------
+    LZSMInputError
+        If the number of baths is not ``num_qubits``.
+    """
+    n = int(check_positive("num_qubits", num_qubits))
+    per_qubit = [baths] * n if isinstance(baths, Bath) else list(baths)
+    if len(per_qubit) != n or not all(isinstance(b, Bath) for b in per_qubit):
+        raise LZSMInputError(f"baths must be one Bath or a sequence of {n} Bath objects, got {baths!r}")
+    op = np.asarray(operator, dtype=complex)
+    if op.shape != (2, 2):
+        raise LZSMInputError(f"operator must be a single-qubit (2, 2) matrix, got shape {op.shape}")
+    couplings = []
+    for q, bath in enumerate(per_qubit):
+        factors = [op if k == q else PAULI_I for k in range(n)]
+        x = factors[0]
+        for f in factors[1:]:
+            x = np.kron(x, f)
+        couplings.append((x, bath))
+    return couplings
+
+
+def _couplings_for(model: DrivenModel, noise: Noise) -> list[Coupling]:
+    """Explicit couplings of ``noise`` on ``model`` (a qubit register when given baths)."""
+    if isinstance(noise, Bath) or (isinstance(noise, Sequence) and noise and all(isinstance(b, Bath) for b in noise)):
+        n = int(round(np.log2(model.dim)))
+        if 2**n != model.dim:
+            raise LZSMInputError(f"baths alone need a qubit register (dimension 2^n), the model has dimension {model.dim}: pass couplings")
+        return qubit_couplings(n, noise)
+    couplings = list(noise)
+    if not couplings:
+        raise LZSMInputError("noise must name at least one bath or (operator, bath) coupling")
+    return couplings
+
+
+def _lab(superoperator_floquet: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    r""":math:`\mathcal B S \mathcal B^{-1}` for the mode matrix ``basis`` (column stacking)."""
     to_frame = np.kron(basis.T, basis.conj().T)  # rho_F = B^dag rho B
     to_lab = np.kron(basis.conj(), basis)  # rho = B rho_F B^dag
-    return to_lab @ s_floquet @ to_frame
+    return to_lab @ superoperator_floquet @ to_frame
+
+
+def periodic_channel(
+    model: DrivenModel,
+    amplitude: float,
+    frequency: float,
+    noise: Noise,
+    *,
+    periods: int = 1,
+    kmax: int | None = None,
+) -> np.ndarray:
+    r"""Lab-frame superoperator of ``periods`` whole drive periods (module docstring).
+
+    Parameters
+    ----------
+    model : DrivenModel
+        :math:`H(t) = H_0 + A f(\omega t) V`, started at :math:`t = 0` (drive phase zero).
+    amplitude, frequency : float
+        :math:`A` and :math:`\omega > 0` in internal units.
+    noise : Bath, sequence of Bath, or sequence of (operator, Bath)
+        See :func:`qubit_couplings`.
+    periods : int
+        Number of periods :math:`n \ge 1`.
+    kmax : int, optional
+        Sideband cutoff (default :func:`~lzsm_gates.floquet.default_kmax`).
+
+    Returns
+    -------
+    ndarray, shape ``(d*d, d*d)``
+    """
+    a = float(check_finite("amplitude", amplitude))
+    w = float(check_positive("frequency", frequency))
+    n = int(check_positive("periods", periods))
+    couplings = _couplings_for(model, noise)
+    k = default_kmax(model, a, w) if kmax is None else kmax
+    basis = floquet_basis(model, a, w, kmax=k)
+    tensor = basis.redfield_tensor(couplings, k)
+    return _lab(expm(tensor * (n * 2 * np.pi / w)), basis.modes[0])
+
+
+def idle_channel(model: DrivenModel, time: float | np.ndarray, noise: Noise) -> np.ndarray:
+    r"""Lab-frame superoperator of free evolution under :math:`H_0` for ``time`` (Bloch-Redfield, module docstring).
+
+    At :math:`A = 0` and a frequency above twice the largest :math:`|E_a|` no
+    quasienergy is folded: the Floquet modes are the time-independent
+    eigenstates of :math:`H_0` and the Q = 0 tensor is the Bloch-Redfield
+    tensor, valid for any duration.
+
+    Parameters
+    ----------
+    model : DrivenModel
+        Only :math:`H_0` is used.
+    time : float or array_like
+        Durations :math:`\ge 0` (internal units); an array gives one channel per entry from one tensor.
+    noise : Bath, sequence of Bath, or sequence of (operator, Bath)
+
+    Returns
+    -------
+    ndarray, shape ``(*time.shape, d*d, d*d)``
+    """
+    t = np.asarray(check_finite("time", time), dtype=float)
+    if np.any(t < 0):
+        raise LZSMInputError(f"time must be >= 0, got {t.min()}")
+    couplings = _couplings_for(model, noise)
+    energies, vectors = np.linalg.eigh(model.static)
+    frequency = 4.0 * max(np.abs(energies).max(), 1.0)
+    modes = np.broadcast_to(vectors, (4,) + vectors.shape)  # time independent at A = 0
+    basis = FloquetBasis(np.asarray(0.0), np.asarray(frequency), energies, modes)
+    tensor = basis.redfield_tensor(couplings, 1)
+    return _lab(expm(tensor * t[..., None, None]), vectors)
 
 
 @dataclass(frozen=True)
 class GateNoise:
-    """Error budget of a gate under noise.
+    r"""Error budget of a gate under noise.
 
     Attributes
     ----------
     total_error : float
-        :math:`1 - F_\\mathrm{avg}` of the channel against the target.
+        :math:`1 - F_\mathrm{avg}` of the channel against the target.
     coherent_error : float
         Unitary error of the exact pulse.
     incoherent_error : float
         ``total_error - coherent_error``.
-    gamma1, gamma_phi : float
-        Floquet :math:`\\Gamma_1 = \\Gamma_\\downarrow + \\Gamma_\\uparrow` and :math:`\\Gamma_\\varphi` during the drive.
-    secular_parameter : float
-        Largest rate over the quasienergy splitting (small for a valid secular approximation).
+    rates : FloquetRates
+        Secular Floquet rates of the drive period (diagnostics: :math:`\Gamma_{ab}`,
+        :math:`\Gamma^\varphi_{ab}`, quasienergies).
     """
 
     total_error: float
     coherent_error: float
     incoherent_error: float
-    gamma1: float
-    gamma_phi: float
-    secular_parameter: float
+    rates: FloquetRates
+
+    @property
+    def gamma1(self) -> float:
+        r"""Qubit :math:`\Gamma_1 = \Gamma_{01} + \Gamma_{10}` during the drive (d = 2 only)."""
+        self._check_qubit("gamma1")
+        return float(self.rates.rates[0, 1] + self.rates.rates[1, 0])
+
+    @property
+    def gamma_phi(self) -> float:
+        r"""Qubit pure dephasing :math:`\Gamma_\varphi` during the drive (d = 2 only)."""
+        self._check_qubit("gamma_phi")
+        return float(self.rates.dephasing[0, 1])
+
+    def _check_qubit(self, name: str) -> None:
+        if self.rates.rates.shape[-1] != 2:
+            raise LZSMInputError(f"{name} is defined for a single qubit; use .rates for d = {self.rates.rates.shape[-1]}")
 
 
-def gate_channel(pulse: LZSMPulse, bath: Bath, *, gap: float = 1.0, coupling: np.ndarray = PAULI_X) -> tuple[np.ndarray, dict]:
-    """Superoperator of ``pulse`` on the qubit with noise ``coupling`` (default :math:`\\sigma_x`) to ``bath``.
+def gate_channel(pulse: LZSMPulse, noise: Noise, *, model: DrivenModel | None = None) -> np.ndarray:
+    """Superoperator of ``pulse`` (idles, drive period, virtual Z) on ``model`` under ``noise``.
+
+    Parameters
+    ----------
+    pulse : LZSMPulse
+    noise : Bath, sequence of Bath, or sequence of (operator, Bath)
+        A bath for every qubit, coupled through :math:`\\sigma_x` (:func:`qubit_couplings`), or explicit couplings.
+    model : DrivenModel, optional
+        Default :func:`~lzsm_gates.models.qubit_model` (gap 1).
 
     Returns
     -------
-    superoperator : ndarray, shape (4, 4)
-        Column-stacking Liouville matrix of the whole pulse (idles and virtual Z included).
-    info : dict
-        ``gamma1``, ``gamma_phi`` and ``secular_parameter`` of the drive period.
+    ndarray, shape ``(d*d, d*d)``
+        Column-stacking Liouville matrix of the whole pulse, in the lab frame.
     """
-    model = qubit_model(gap)
-    if model.dim != 2:
-        raise LZSMInputError("gate_channel handles single-qubit pulses only")
-    couplings = (np.asarray(coupling, dtype=complex), bath)
-    driven = floquet_rates(model, pulse.amplitude, pulse.frequency, couplings)
-    basis = floquet_basis(model, pulse.amplitude, pulse.frequency)
-    period = _secular_segment(
-        driven.quasienergies, basis.modes[0], driven.rates, float(driven.dephasing[0, 1]), pulse.period
-    )
-    idle_rates = floquet_rates(model, 0.0, pulse.frequency, couplings)
-    energies, vectors = np.linalg.eigh(model.static)  # the A = 0 Floquet order: eigenstates of H0
-    idle = [
-        _secular_segment(energies, vectors, idle_rates.rates, float(idle_rates.dephasing[0, 1]), t)
-        for t in (pulse.idle_before, pulse.idle_after)
-    ]
-    channel = idle[1] @ period @ idle[0]
+    model = qubit_model() if model is None else model
+    if pulse.has_virtual_z and model.dim != 2:
+        raise LZSMInputError(f"virtual Z segments are single-qubit frame changes; the model has dimension {model.dim}")
+    drive = periodic_channel(model, pulse.amplitude, pulse.frequency, noise)
+    channel = idle_channel(model, pulse.idle_after, noise) @ drive @ idle_channel(model, pulse.idle_before, noise)
     if pulse.has_virtual_z:
         channel = unitary_superoperator(rz(pulse.vz_after)) @ channel @ unitary_superoperator(rz(pulse.vz_before))
-    info = {
-        "gamma1": float(driven.rates[0, 1] + driven.rates[1, 0]),
-        "gamma_phi": float(driven.dephasing[0, 1]),
-        "secular_parameter": float(driven.secular_parameter),
-    }
-    return channel, info
+    return channel
 
 
-def noisy_gate_error(pulse: LZSMPulse, target: np.ndarray, bath: Bath, *, gap: float = 1.0) -> GateNoise:
-    """Total, coherent and incoherent error of ``pulse`` against ``target`` under ``bath`` (module docstring)."""
-    channel, info = gate_channel(pulse, bath, gap=gap)
+def noisy_gate_error(pulse: LZSMPulse, target: np.ndarray, noise: Noise, *, model: DrivenModel | None = None) -> GateNoise:
+    """Total, coherent and incoherent error of ``pulse`` against ``target`` under ``noise`` (module docstring)."""
+    model = qubit_model() if model is None else model
+    channel = gate_channel(pulse, noise, model=model)
     total = 1.0 - float(average_gate_fidelity(channel, target))
-    coherent = float(gate_error(target, pulse.propagator(qubit_model(gap))))
-    return GateNoise(total, coherent, total - coherent, info["gamma1"], info["gamma_phi"], info["secular_parameter"])
+    coherent = float(gate_error(target, pulse.propagator(model)))
+    couplings = _couplings_for(model, noise)
+    rates = floquet_basis(model, pulse.amplitude, pulse.frequency).rates(couplings, default_kmax(model, pulse.amplitude, pulse.frequency))
+    return GateNoise(total, coherent, total - coherent, rates)
 
 
-def open_system_error(bath: Bath) -> Callable[["GateDesign"], float]:  # noqa: F821 - design imports this module's user
+def open_system_error(noise: Noise) -> Callable[["GateDesign"], float]:  # noqa: F821 - design imports this module's user
     """The ``open_system`` callable of :func:`~lzsm_gates.design.design_gate`: design -> incoherent error."""
 
     def error(design) -> float:  # noqa: ANN001 - a GateDesign
-        return noisy_gate_error(design.pulse, design.target.matrix, bath, gap=design.gap).incoherent_error
+        return noisy_gate_error(design.pulse, design.target.matrix, noise, model=qubit_model(design.gap)).incoherent_error
 
     return error

@@ -8,17 +8,24 @@ from qiskit.circuit.random import random_circuit
 from qiskit.quantum_info import Operator
 from qiskit.transpiler.exceptions import TranspilerError
 
-from lzsm_gates import Device, LZSMInputError, gate_error, qubit_model
+from qiskit.quantum_info import SuperOp
+
+from lzsm_gates import Bath, Device, LZSMInputError, gate_error, qubit_model
 from lzsm_gates.circuits import (
+    MAX_CHANNEL_QUBITS,
     LZSMGate,
     SqrtBSwapGate,
+    circuit_timeline,
     compare_with_rabi,
     design_gate_set,
     lzsm_target,
     rabi_gate,
     sample_counts,
     simulate_circuit,
+    simulate_noisy_circuit,
 )
+from lzsm_gates.metrics import unitary_superoperator
+from lzsm_gates.noise import gate_channel, idle_channel
 from lzsm_gates.design import bswap_target
 
 DEVICE = Device()
@@ -66,7 +73,10 @@ def test_compiled_circuits_match_ideal(name, circuit):
         assert circuit.depth() >= 5
     sim = simulate_circuit(compiled, TARGET, circuit)
     assert sim.infidelity <= 1e-6
-    assert sim.duration_s > 0
+    serial = simulate_circuit(compiled, TARGET, circuit, scheduling="serial").duration_s
+    gate_sum = sum(getattr(GATES.gates.get(i.operation.name), "duration_s", 0.0) for i in compiled.data)
+    assert serial == pytest.approx(gate_sum, rel=1e-12)
+    assert 0 < sim.duration_s <= serial * (1 + 1e-12)
 
 
 def test_bell_counts_seeded():
@@ -120,3 +130,119 @@ def test_rabi_comparison_table():
         assert lz["exact_error"] < 1e-10
     with pytest.raises(LZSMInputError):
         rabi_gate("h", 4)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def test_timeline_places_gates_on_disjoint_qubits_in_parallel():
+    qc = QuantumCircuit(2)
+    qc.x(0)
+    qc.sx(1)
+    qc.sx(1)
+    qc.append(SqrtBSwapGate(), [0, 1])
+    qc.rz(0.3, 0)
+    dur = {"x": 3.0, "sx": 2.0, "sqrt_bswap": 5.0, "rz": 0.0}
+    fn = lambda inst: dur[inst.operation.name]  # noqa: E731
+    asap, alap, serial = (circuit_timeline(qc, fn, s) for s in ("asap", "alap", "serial"))
+    assert serial.total == 12.0 and asap.total == alap.total == 9.0
+    starts = {s: [e[2] for e in t.entries] for s, t in (("asap", asap), ("alap", alap))}
+    assert starts["asap"] == [0.0, 0.0, 2.0, 4.0, 9.0]
+    assert starts["alap"] == [1.0, 0.0, 2.0, 4.0, 9.0]  # x waits in |0> until it is needed
+    assert asap.idle_gaps(2) == [[(3.0, 1.0)], []] and alap.idle_gaps(2) == [[(0.0, 1.0)], []]
+    with pytest.raises(LZSMInputError, match="scheduling"):
+        circuit_timeline(qc, fn, "greedy")
+
+
+# --------------------------------------------------------------------------- open-system circuits
+
+NOISE = Bath.ohmic(1e-4, temperature=0.05)
+
+
+def test_noisy_circuit_noiseless_limit_and_scaling():
+    compiled = transpile(_bell(), target=TARGET, optimization_level=3, seed_transpiler=1)
+    closed = simulate_circuit(compiled, TARGET, _bell())
+    silent = simulate_noisy_circuit(compiled, TARGET, Bath.ohmic(1e-14, temperature=0.05), _bell())
+    np.testing.assert_allclose(silent.channel.data, unitary_superoperator(closed.operator.data), atol=1e-9)
+    assert silent.infidelity < 1e-9
+    weak = simulate_noisy_circuit(compiled, TARGET, Bath.ohmic(1e-5, temperature=0.05), _bell())
+    strong = simulate_noisy_circuit(compiled, TARGET, NOISE, _bell())
+    assert strong.infidelity == pytest.approx(10 * weak.infidelity, rel=0.02)
+    assert strong.average_infidelity == pytest.approx(strong.infidelity * 4 / 5)
+    assert strong.duration_s == pytest.approx(closed.duration_s)
+    # trace preserving
+    trace = np.eye(4).reshape(-1, order="F")
+    np.testing.assert_allclose(trace @ strong.superoperator, trace, atol=1e-12)
+
+
+def test_noisy_circuit_equals_qiskit_superop_composition():
+    """Independent composition: Qiskit's SuperOp.compose of the same per-gate channels along the timeline."""
+    compiled = transpile(QFT(2), target=TARGET, optimization_level=1, seed_transpiler=2)
+    ours = simulate_noisy_circuit(compiled, TARGET, NOISE, scheduling="asap")
+    dur = lambda inst: getattr(GATES.gates.get(inst.operation.name), "duration_s", 0.0)  # noqa: E731
+    timeline = circuit_timeline(compiled, dur, "asap")
+    swap = np.eye(4)[[0, 2, 1, 3]]
+    ref = SuperOp(np.eye(16))
+    for kind, index, qargs, _, length in timeline.events(2):
+        if kind == "idle":
+            tau = float(DEVICE.time_from_ns(length * 1e9))
+            undo = np.diag(np.exp([-0.5j * tau, 0.5j * tau]))
+            ch = unitary_superoperator(undo) @ idle_channel(qubit_model(), tau, NOISE)
+        else:
+            op = compiled.data[index].operation
+            if op.name == "rz":
+                ch = unitary_superoperator(op.to_matrix())
+            elif op.name == "sqrt_bswap":
+                d = GATES.sqrt_bswap.design
+                ch = unitary_superoperator(swap) @ gate_channel(d.pulse, NOISE, model=d.model) @ unitary_superoperator(swap)
+            else:
+                ch = gate_channel(GATES.gates[op.name].design.pulse, NOISE)
+        ref = ref.compose(SuperOp(ch), qargs=list(qargs))
+    np.testing.assert_allclose(ours.superoperator, ref.data, atol=1e-12)
+
+
+def test_schedule_matters_under_relaxation():
+    """x on qubit 0 early (ASAP) relaxes while qubit 1 works; ALAP flips it just before measurement."""
+    qc = QuantumCircuit(2, 2)
+    qc.x(0)
+    for _ in range(10):
+        qc.x(1)
+    qc.measure([0, 1], [0, 1])
+    compiled = transpile(qc, target=TARGET, optimization_level=0)
+    strong = Bath.ohmic(1e-3, temperature=0.05)
+    shots = 20000
+    asap = sample_counts(compiled, TARGET, shots, seed=1, noise=strong, scheduling="asap")
+    alap = sample_counts(compiled, TARGET, shots, seed=1, noise=strong, scheduling="alap")
+    closed = sample_counts(compiled, TARGET, shots, seed=1)
+    assert closed == {"01": shots}
+    p1 = lambda c: sum(v for k, v in c.items() if k[-1] == "1") / shots  # noqa: E731 - qubit 0 = clbit 0 (rightmost)
+    # ASAP: qubit 0 decays for the nine x gates of qubit 1 after its own, exp(-Gamma1 t) with the golden-rule Gamma1
+    t = float(DEVICE.time_from_ns(9 * GATES.x.duration_s * 1e9))
+    gamma1 = 2 * np.pi * (strong.spectrum(1.0) + strong.spectrum(-1.0))
+    assert p1(alap) - p1(asap) == pytest.approx(p1(alap) * (1 - np.exp(-gamma1 * t)), abs=0.02)
+    assert p1(alap) > 0.9
+
+
+def test_noisy_circuit_errors():
+    compiled = transpile(_bell(), target=TARGET, optimization_level=1)
+    with pytest.raises(LZSMInputError, match="one Bath per physical qubit"):
+        simulate_noisy_circuit(compiled, TARGET, [NOISE] * 3)
+    big = QuantumCircuit(MAX_CHANNEL_QUBITS + 1)
+    with pytest.raises(LZSMInputError, match="num_qubits"):
+        simulate_noisy_circuit(big, TARGET, NOISE)
+    with pytest.raises(LZSMInputError, match="transpile first"):
+        simulate_noisy_circuit(_bell(), GATES, NOISE)
+
+
+def test_rabi_comparison_under_noise():
+    """Long Rabi gates approach the analytic limit 1 - F_avg = Gamma_1 t / 3 (sigma_x coupling, no pure dephasing);
+    the LZSM gates beat every Rabi gate once decoherence counts."""
+    rows = compare_with_rabi(DEVICE, periods=(1, 2, 4, 64), gate_set=GATES, noise=NOISE)
+    gamma1 = 2 * np.pi * (NOISE.spectrum(1.0) + NOISE.spectrum(-1.0))
+    for t in ("x", "sx"):
+        lz = next(r for r in rows if r["target"] == t and r["kind"] == "lzsm")
+        rabi = [r for r in rows if r["target"] == t and r["kind"] == "rabi"]
+        assert all(r["noisy_error"] > lz["noisy_error"] for r in rabi)
+        longest = rabi[-1]
+        assert longest["noisy_error"] == pytest.approx(gamma1 * 2 * np.pi * 64 / 3, rel=0.15)
+    assert all(np.isnan(r["noisy_error"]) for r in compare_with_rabi(DEVICE, periods=(1,), gate_set=GATES))

@@ -1,11 +1,12 @@
 import numpy as np
 import pytest
-from scipy.linalg import expm
 
-from lzsm_gates import Bath, LZSMInputError, design_gate, floquet_basis, floquet_rates, qubit_model
+from lzsm_gates import Bath, LZSMInputError, design_bswap, design_gate, floquet_basis, floquet_rates, qubit_model
+from lzsm_gates.design import bswap_target
+from lzsm_gates.lindblad import lindblad_solver
 from lzsm_gates.metrics import average_gate_fidelity, gate_fidelity, unitary_superoperator
-from lzsm_gates.models import PAULI_X
-from lzsm_gates.noise import gate_channel, noisy_gate_error, open_system_error
+from lzsm_gates.models import PAULI_I, PAULI_X, PAULI_Z, DrivenModel, coupled_qubits_model
+from lzsm_gates.noise import gate_channel, idle_channel, noisy_gate_error, open_system_error, periodic_channel
 from lzsm_gates.pulses import LZSMPulse
 
 BATH = Bath.ohmic(1e-4, temperature=0.05)
@@ -22,15 +23,15 @@ def test_average_gate_fidelity_of_unitary_channel_equals_pedersen():
 
 def test_noiseless_limit_recovers_unitary():
     d = design_gate("h").best
-    channel, _ = gate_channel(d.pulse, Bath.ohmic(1e-14, temperature=0.05))
+    channel = gate_channel(d.pulse, Bath.ohmic(1e-14, temperature=0.05))
     assert np.abs(channel - unitary_superoperator(d.pulse.propagator(qubit_model()))).max() < 1e-9
 
 
 def test_idle_channel_is_amplitude_damping_with_golden_rule_rates():
-    """Pure idle (A = 0 period would be trivial): populations relax with the golden-rule rates, coherences with half."""
+    """Pure idle (A = 0 period, degenerate folded quasienergies at w = 1): populations relax with the golden-rule rates."""
     t = 50.0
     pulse = LZSMPulse(0.0, 1.0, idle_before=t)
-    channel, _ = gate_channel(pulse, BATH)
+    channel = gate_channel(pulse, BATH)
     g_down, g_up = 2 * np.pi * BATH.spectrum(1.0), 2 * np.pi * BATH.spectrum(-1.0)
     rho = np.array([[0, 0], [0, 1]], complex)  # excited state
     out = (channel @ rho.reshape(-1, order="F")).reshape(2, 2, order="F")
@@ -40,27 +41,79 @@ def test_idle_channel_is_amplitude_damping_with_golden_rule_rates():
     assert out[1, 1].real == pytest.approx(expected_excited, rel=1e-6)
 
 
-def test_drive_period_matches_direct_secular_liouvillian():
-    """Independent route: the secular Floquet Liouvillian exponentiated with scipy, not qiskit-dynamics."""
-    a, w = 1.4, 2.0
-    pulse = LZSMPulse(a, w)
-    channel, _ = gate_channel(pulse, BATH)
+def test_undriven_periods_equal_idle():
+    """A = 0 through the Floquet route = the idle (Bloch-Redfield) route.  Without folding (w = 2.7) exactly; at w = 1
+    all four quasienergies fold onto 0, the Q = 0 average drops non-secular terms oscillating at multiples of w, whose
+    effect over whole periods is second order in the coupling."""
+    model = coupled_qubits_model()
+    baths = [BATH, Bath.ohmic(3e-4, temperature=0.1)]
+    w = 2.7
+    assert np.abs(periodic_channel(model, 0.0, w, baths, periods=3) - idle_channel(model, 6 * np.pi / w, baths)).max() < 1e-10
+    devs = []
+    for kappa in (1e-4, 1e-5):
+        b = Bath.ohmic(kappa, temperature=0.05)
+        devs.append(np.abs(periodic_channel(model, 0.0, 1.0, b, periods=3) - idle_channel(model, 6 * np.pi, b)).max())
+    assert 80 < devs[0] / devs[1] < 120
+    assert devs[0] < (2 * np.pi * 1e-4 * 6 * np.pi) ** 2
+
+
+def _secular_lindblad_channel(a, w):
+    """Independent route: the fully secular Floquet master equation in Lindblad form, integrated by qiskit-dynamics."""
     model = qubit_model()
     r = floquet_rates(model, a, w, (PAULI_X, BATH))
     modes = floquet_basis(model, a, w).modes[0]
-    eps = r.quasienergies
-    gen = r.generator()
-    deco = r.decoherence()
-    liou = np.zeros((4, 4), complex)
-    idx = lambda i, j: i + 2 * j  # noqa: E731 - column stacking
-    for i in range(2):
-        for j in range(2):
-            liou[idx(i, i), idx(j, j)] += gen[i, j]
-    for i, j in [(0, 1), (1, 0)]:
-        liou[idx(i, j), idx(i, j)] = -1j * (eps[i] - eps[j]) - deco[i, j]
-    s_f = expm(liou * pulse.period)
-    s_lab = np.kron(modes.conj(), modes) @ s_f @ np.kron(modes.T, modes.conj().T)
-    assert np.abs(s_lab - channel).max() < 1e-8
+    jumps = [np.sqrt(r.rates[i, j]) * np.eye(2)[:, [i]] @ np.eye(2)[[j], :] for i, j in [(0, 1), (1, 0)]]
+    jumps.append(np.sqrt(r.dephasing[0, 1] / 2) * PAULI_Z)
+    solver = lindblad_solver(np.diag(r.quasienergies).astype(complex), jumps, vectorized=True)
+    sol = solver.solve(t_span=[0.0, 2 * np.pi / w], y0=np.eye(4, dtype=complex), method="DOP853", rtol=1e-11, atol=1e-12)
+    return np.kron(modes.conj(), modes) @ np.asarray(sol.y[-1]) @ np.kron(modes.T, modes.conj().T)
+
+
+@pytest.mark.parametrize("a, w", [(1.4, 2.0), (0.6, 1.26), (2.5, 3.0)])
+def test_drive_period_agrees_with_secular_lindblad(a, w):
+    """The Q = 0 channel and the secular Lindblad channel share their secular part: equal gate fidelity,
+    channel elements equal up to the non-secular terms (first order in the coupling, small vs the quasienergy gap)."""
+    ours = periodic_channel(qubit_model(), a, w, BATH)
+    secular = _secular_lindblad_channel(a, w)
+    u = LZSMPulse(a, w).propagator(qubit_model())
+    f_ours, f_sec = average_gate_fidelity(ours, u), average_gate_fidelity(secular, u)
+    assert 1 - f_ours > 1e-5  # the noise is visible
+    assert abs(f_ours - f_sec) < 1e-3 * (1 - f_sec)
+    r = floquet_rates(qubit_model(), a, w, (PAULI_X, BATH))
+    assert np.abs(ours - secular).max() < 5 * np.max(r.rates) * 2 * np.pi / w
+
+
+def test_two_qubit_channel_of_uncoupled_qubits_is_the_product():
+    """Two qubits driven side by side (degenerate 4-level quasienergies): the 4-level channel = product of qubit channels."""
+    b1, b2 = BATH, Bath.ohmic(3e-4, temperature=0.1)
+    model = DrivenModel(
+        -0.5 * (np.kron(PAULI_Z, PAULI_I) + np.kron(PAULI_I, PAULI_Z)),
+        np.kron(PAULI_X, PAULI_I) + np.kron(PAULI_I, PAULI_X),
+        "sin",
+    )
+    pulse = LZSMPulse(1.4, 2.0, idle_before=0.7, idle_after=2.1)
+    four = gate_channel(pulse, [b1, b2], model=model).reshape(4, 4, 4, 4, order="F")
+    q1, q2 = (gate_channel(pulse, b).reshape(2, 2, 2, 2, order="F") for b in (b1, b2))
+    product = np.einsum("IJij,KLkl->IKJLikjl", q1, q2).reshape(4, 4, 4, 4)
+    assert np.abs(q1).max() > 0 and np.abs(four - product).max() < 1e-12
+
+
+def test_sqrt_bswap_channel():
+    """Entangler under noise: trace preserving, noiseless limit = exact pulse, incoherent error linear in the coupling."""
+    d = design_bswap()
+    weak = noisy_gate_error(d.pulse, bswap_target(), Bath.ohmic(1e-5, temperature=0.05), model=d.model)
+    strong = noisy_gate_error(d.pulse, bswap_target(), BATH, model=d.model)
+    assert weak.coherent_error < 1e-12
+    assert strong.incoherent_error == pytest.approx(10 * weak.incoherent_error, rel=0.01)
+    channel = gate_channel(d.pulse, BATH, model=d.model)
+    trace = np.eye(4).reshape(-1, order="F")
+    np.testing.assert_allclose(trace @ channel, trace, atol=1e-12)
+    silent = gate_channel(d.pulse, Bath.ohmic(1e-14, temperature=0.05), model=d.model)
+    assert np.abs(silent - unitary_superoperator(d.unitary())).max() < 1e-9
+    with pytest.raises(LZSMInputError, match="gamma1"):
+        strong.gamma1
+    with pytest.raises(LZSMInputError, match="baths"):
+        gate_channel(d.pulse, [BATH] * 3, model=d.model)
 
 
 def test_error_budget_and_first_order_scaling():
