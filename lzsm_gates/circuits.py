@@ -71,12 +71,16 @@ from .models import DrivenModel, PAULI_X, PAULI_Z, qubit_model
 from .noise import gate_channel, idle_channel, periodic_channel
 from .propagate import evolve
 from .targets import resolve_target
-from .units import DEFAULT_DEVICE, Device, LZSMInputError, check_positive
+from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_finite, check_positive
 
 __all__ = [
     "SqrtBSwapGate",
     "LZSMGate",
     "LZSMSqrtBSwapGate",
+    "LZSMUGate",
+    "design_u_gate",
+    "U_GATE_TOLERANCE",
+    "play_instruction",
     "LZSMGateSet",
     "design_gate_set",
     "register_sqrt_bswap_equivalences",
@@ -188,6 +192,64 @@ class LZSMSqrtBSwapGate(Gate):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self._unitary, dtype=dtype or complex)
+
+
+class LZSMUGate(Gate):
+    r"""The target's arbitrary single-qubit instruction ``u``: each bound :math:`U(\theta, \phi, \lambda)` is one LZSM pulse.
+
+    The gates paper's central claim is that any single-qubit gate is one
+    period of the drive plus idles; with ``lzsm_target(..., single_qubit="u")``
+    Qiskit's transpiler merges every run of single-qubit gates into one
+    ``u`` and :func:`play_instruction` designs (once, cached) the pulse of
+    each angle triple.  A ``u`` with :math:`\theta \equiv 0 \pmod{2\pi}` is
+    diagonal, :math:`R_z(\phi + \lambda)` up to a global phase, and is played
+    as a virtual Z.
+
+    Parameters
+    ----------
+    device : Device
+        The device the pulses are designed for.
+    """
+
+    def __init__(self, device: Device = DEFAULT_DEVICE) -> None:
+        super().__init__("u", 1, [Parameter("theta"), Parameter("phi"), Parameter("lam")])
+        self.device = device
+
+
+#: Largest exact error accepted for a designed ``u`` pulse.
+U_GATE_TOLERANCE = 1e-10
+
+
+@lru_cache(maxsize=4096)
+def _design_u(device: Device, angles: tuple[float, float, float]) -> LZSMGate:
+    result = design_gate(_u_matrix(*angles), device, n_refine=3)
+    for design in result.candidates:
+        if design.refined and design.exact_error <= U_GATE_TOLERANCE:
+            return LZSMGate(design, "u")
+    raise ConvergenceError(
+        f"no exactly refined LZSM pulse for U{angles} on {device.name} (best exact error "
+        f"{min(d.exact_error for d in result.candidates):.2g} > {U_GATE_TOLERANCE:g})"
+    )
+
+
+def design_u_gate(theta: float, phi: float, lam: float, device: Device = DEFAULT_DEVICE) -> LZSMGate:
+    r"""The one-pulse LZSM design of Qiskit's :math:`U(\theta, \phi, \lambda)` (cached per device and angles).
+
+    Raises
+    ------
+    LZSMInputError
+        Non-finite angles, or a diagonal :math:`U` (:math:`\theta \equiv 0`), which is a virtual Z, not a pulse.
+    ConvergenceError
+        If none of the three best proposals refines to an exact error below :data:`U_GATE_TOLERANCE`.
+    """
+    angles = tuple(float(check_finite(n, v)) for n, v in (("theta", theta), ("phi", phi), ("lam", lam)))
+    if _is_diagonal_u(angles[0]):
+        raise LZSMInputError(f"U with theta = {theta} is diagonal (a virtual Z), not a pulse")
+    return _design_u(device, tuple(round(a, 12) for a in angles))
+
+
+def _is_diagonal_u(theta: float) -> bool:
+    return abs(np.sin(theta / 2)) < 1e-12
 
 
 # --------------------------------------------------------------------------- equivalence rule
@@ -358,14 +420,15 @@ def lzsm_target(
     identity_duration: float | None = None,
     bidirectional: bool = True,
     gate_set: LZSMGateSet | None = None,
+    single_qubit: str = "sx",
 ) -> Target:
     """A Qiskit :class:`~qiskit.transpiler.Target` whose native gates are LZSM designs.
 
-    Instructions: ``sx``, ``x`` (:class:`LZSMGate`), ``rz`` (virtual Z, zero
-    duration and error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the
-    coupled pairs, ``measure``, and ``id`` if ``identity_duration`` is given.
-    Durations (s) and errors are the exact simulated ones.  Registers the
-    ``cx`` equivalence (:func:`register_sqrt_bswap_equivalences`).
+    Instructions: the single-qubit set, ``rz`` (virtual Z, zero duration and
+    error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the coupled pairs,
+    ``measure``, and ``id`` if ``identity_duration`` is given.  Durations (s)
+    and errors are the exact simulated ones.  Registers the ``cx`` equivalence
+    (:func:`register_sqrt_bswap_equivalences`).
 
     Parameters
     ----------
@@ -379,22 +442,32 @@ def lzsm_target(
         Add each coupling in both directions (the gate is symmetric for equal gaps).
     gate_set : LZSMGateSet, optional
         Reuse designed gates (default :func:`design_gate_set`).
+    single_qubit : {"sx", "u"}
+        ``"sx"``: the calibrated ``sx`` and ``x`` pulses (:class:`LZSMGate`;
+        a generic single-qubit gate compiles to two of them between virtual Z).
+        ``"u"``: the arbitrary ``u`` (:class:`LZSMUGate`), one pulse per
+        single-qubit gate, designed on first use (about 0.3 s each, cached);
+        its duration and error depend on the angles and are left unset in the target.
 
     Raises
     ------
     LZSMInputError
-        Fewer than one qubit, or a coupling outside the device.
+        Fewer than one qubit, a coupling outside the device, or an unknown ``single_qubit``.
     """
     if int(num_qubits) < 1:
         raise LZSMInputError(f"num_qubits must be >= 1, got {num_qubits}")
+    if single_qubit not in ("sx", "u"):
+        raise LZSMInputError(f"single_qubit must be 'sx' or 'u', got {single_qubit!r}")
     gs = gate_set or design_gate_set(device, identity_duration)
     register_sqrt_bswap_equivalences()
     target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
     qubits = [(q,) for q in range(int(num_qubits))]
     for name, gate in gs.gates.items():
-        if gate.num_qubits == 1:
+        if gate.num_qubits == 1 and (single_qubit == "sx" or name == "id"):
             props = {q: InstructionProperties(duration=gate.duration_s, error=gate.error) for q in qubits}
             target.add_instruction(gate, props, name=name)
+    if single_qubit == "u":
+        target.add_instruction(LZSMUGate(gs.device), {q: None for q in qubits})
     target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
     edges = _edges(int(num_qubits), coupling_map, bidirectional)
     if edges:
@@ -531,7 +604,7 @@ def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict
 def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
     if isinstance(gates, Target):
         ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
-        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate))}, gates
+        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate))}, gates
     if isinstance(gates, LZSMGateSet):
         return gates.gates, None
     return dict(gates), None
@@ -548,15 +621,33 @@ def _apply(state: np.ndarray, matrix: np.ndarray, qargs: Sequence[int], n: int) 
     return t.reshape(2**n, m)
 
 
-def _check_native(name: str, qargs: tuple[int, ...], native: Mapping[str, Gate], target: Target | None) -> None:
+def _check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> None:
     if target is not None and not target.instruction_supported(name, qargs):
         raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
-    if name != "rz" and name not in native:
+
+
+def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | float:
+    """What plays a native instruction: its LZSM gate (a pulse), or a float, the angle of a virtual Z.
+
+    ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
+    a ``u`` is its own designed pulse (:func:`design_u_gate`); every other
+    name is the gate of ``native``.
+    """
+    name = operation.name
+    if name == "rz":
+        return float(operation.params[0])
+    if name == "u" and isinstance(native.get("u"), LZSMUGate):
+        theta, phi, lam = (float(p) for p in operation.params)
+        if _is_diagonal_u(theta):
+            return phi + lam
+        return design_u_gate(theta, phi, lam, native["u"].device)
+    if name not in native:
         raise LZSMInputError(f"{name} is not an LZSM native gate (native: rz, {', '.join(native)}): transpile first")
+    return native[name]
 
 
-def _gate_matrix(name: str, operation: Any, native: Mapping[str, Gate]) -> np.ndarray:
-    return RZGate(float(operation.params[0])).to_matrix() if name == "rz" else np.asarray(native[name])
+def _played_matrix(played: LZSMGate | LZSMSqrtBSwapGate | float) -> np.ndarray:
+    return RZGate(played).to_matrix() if isinstance(played, float) else np.asarray(played)
 
 
 def _circuit_unitary(circuit: QuantumCircuit, native: Mapping[str, Gate], target: Target | None) -> np.ndarray:
@@ -568,8 +659,8 @@ def _circuit_unitary(circuit: QuantumCircuit, native: Mapping[str, Gate], target
         if name in ("barrier", "measure", "delay"):
             continue  # identity in the rotating frame; measurements handled by sample_counts
         qargs = tuple(circuit.find_bit(q).index for q in inst.qubits)
-        _check_native(name, qargs, native, target)
-        u = _apply(u, _gate_matrix(name, inst.operation, native), qargs, n)
+        _check_native(name, qargs, target)
+        u = _apply(u, _played_matrix(play_instruction(inst.operation, native)), qargs, n)
     return u
 
 
@@ -585,13 +676,14 @@ def _duration_s(native: Mapping[str, Gate], device: Device) -> Callable[[Any], f
             if op.unit == "dt":
                 return float(op.duration) * device.dt_ns * 1e-9
             return float(op.duration) * _SECONDS[op.unit]
-        return float(getattr(native.get(op.name), "duration_s", 0.0))
+        played = play_instruction(op, native)
+        return 0.0 if isinstance(played, float) else played.duration_s
 
     return duration
 
 
 def _device_of(native: Mapping[str, Gate]) -> Device:
-    return next(g.design.device for g in native.values() if hasattr(g, "design"))
+    return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values())
 
 
 def _layout_permutations(circuit: QuantumCircuit) -> tuple[np.ndarray, np.ndarray]:
@@ -690,27 +782,26 @@ MAX_CHANNEL_QUBITS = 5
 class _ChannelCache:
     """Lab-frame noisy channels of the native gates (Qiskit order) and frame-tracked idles, computed once each."""
 
-    def __init__(self, native: Mapping[str, Gate], baths: Sequence[Bath], device: Device) -> None:
-        self.native, self.baths, self.device = native, baths, device
-        self._gates: dict[tuple[str, tuple[int, ...]], np.ndarray] = {}
+    def __init__(self, baths: Sequence[Bath], device: Device) -> None:
+        self.baths, self.device = baths, device
+        self._gates: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
         self._idles: dict[tuple[int, float], np.ndarray] = {}
 
-    def gate(self, name: str, qargs: tuple[int, ...]) -> np.ndarray:
-        key = (name, tuple(id(self.baths[q]) for q in qargs))  # qubits with the same bath share channels
+    def gate(self, gate: LZSMGate | LZSMSqrtBSwapGate, qargs: tuple[int, ...]) -> np.ndarray:
+        key = (id(gate), tuple(id(self.baths[q]) for q in qargs))  # qubits with the same bath share channels
         if key not in self._gates:
-            g = self.native[name]
-            if isinstance(g, LZSMSqrtBSwapGate):
-                s = gate_channel(g.design.pulse, [self.baths[q] for q in qargs], model=g.design.model)
+            if isinstance(gate, LZSMSqrtBSwapGate):
+                s = gate_channel(gate.design.pulse, [self.baths[q] for q in qargs], model=gate.design.model)
                 swap = unitary_superoperator(_SWAP)
                 self._gates[key] = swap @ s @ swap  # model order (first qarg left) -> Qiskit order
             else:
-                self._gates[key] = gate_channel(g.design.pulse, self.baths[qargs[0]], model=qubit_model(g.design.gap))
+                self._gates[key] = gate_channel(gate.design.pulse, self.baths[qargs[0]], model=qubit_model(gate.design.gap))
         return self._gates[key]
 
     def prepare_idles(self, gaps: Sequence[Sequence[tuple[float, float]]]) -> None:
         r"""Channels of all idle gaps (seconds) per qubit, one Bloch-Redfield tensor per qubit.
 
-        The free precession :math:`e^{+i\Delta	au\sigma_z/2}` is undone (frame tracking).
+        The free precession :math:`e^{+i\Delta\tau\sigma_z/2}` is undone (frame tracking).
         """
         model = qubit_model()
         for q, qgaps in enumerate(gaps):
@@ -745,7 +836,7 @@ def _noisy_evolution(
     native, target = native_gates(gates)
     device = _device_of(native)
     n = compiled.num_qubits
-    channels = _ChannelCache(native, _per_qubit_baths(noise, n), device)
+    channels = _ChannelCache(_per_qubit_baths(noise, n), device)
     timeline = circuit_timeline(compiled, _duration_s(native, device), scheduling)
     channels.prepare_idles(timeline.idle_gaps(n))
     doubled = lambda qargs: list(qargs) + [n + q for q in qargs]  # noqa: E731 - vec(rho): row qubits, then column qubits
@@ -756,11 +847,9 @@ def _noisy_evolution(
         op = compiled.data[index].operation
         if op.name == "delay":
             continue  # its time is an idle gap of the timeline
-        _check_native(op.name, qargs, native, target)
-        if op.name == "rz":
-            sup = unitary_superoperator(_gate_matrix("rz", op, native))
-        else:
-            sup = channels.gate(op.name, qargs)
+        _check_native(op.name, qargs, target)
+        played = play_instruction(op, native)
+        sup = unitary_superoperator(_played_matrix(played)) if isinstance(played, float) else channels.gate(played, qargs)
         state = _apply(state, sup, doubled(qargs), 2 * n)
     return state, timeline
 

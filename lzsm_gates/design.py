@@ -153,12 +153,14 @@ def operating_curve(
         f = _curve_function(p_t)
         values = f(chrw_propagator(a[:, None], w[None, :], gap))
         lo_i, col = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
-        amp = _bisect(lambda x, ww: f(chrw_propagator(x, ww, gap)), a[lo_i], a[lo_i + 1], w[col])
+        lo, hi, freq = a[lo_i], a[lo_i + 1], w[col]
+        if lo_i.size == 0 and p_t > 0.5:
+            lo, hi, freq, col = _unit_point_brackets(f, a, w, gap)
+        amp = _bisect(lambda x, ww: f(chrw_propagator(x, ww, gap)), lo, hi, freq) if lo.size else lo
         # sign changes across a jump of the CHRW root branch (strong drive, low frequency) are not operating points
-        real = np.abs(f(chrw_propagator(amp, w[col], gap))) < 1e-6
-        amp, lo_i, col = amp[real], lo_i[real], col[real]
-        freq = w[col]
-        branch = _rank_within(col, lo_i)
+        real = np.abs(f(chrw_propagator(amp, freq, gap))) < 1e-6 if amp.size else np.zeros(0, dtype=bool)
+        amp, freq, col = amp[real], freq[real], col[real]
+        branch = _rank_within(col, amp)
     if amp.size == 0:
         raise LZSMInputError(
             f"target {tgt.name} (P = {p_t:.4f}) has no operating point with amplitude <= {a_max:g} and "
@@ -214,6 +216,31 @@ def _unit_probability_points(a: np.ndarray, w: np.ndarray, gap: float) -> tuple[
     found.sort(key=lambda x: -x[1])
     pts = np.array(found).reshape(-1, 2)
     return pts[:, 0], pts[:, 1], np.arange(len(found))
+
+
+def _unit_point_brackets(
+    f: Callable[[np.ndarray], np.ndarray], a: np.ndarray, w: np.ndarray, gap: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Amplitude brackets of the curve around the P = 1 points, at their frequencies.
+
+    For a target with P close to 1 the curve P = P_V is a set of small loops
+    around the isolated P = 1 points, which the grid can miss entirely; at the
+    frequency of each such point ``f`` is positive there and negative a little
+    below and above in amplitude.  Returns ``lo, hi, frequency, point index``.
+    """
+    a1, w1, _ = _unit_probability_points(a, w, gap)
+    out: list[tuple[float, float, float, int]] = []
+    for k, (ai, wi) in enumerate(zip(a1, w1)):
+        for sign in (-1.0, 1.0):
+            step = 1e-3 * ai
+            while step < 0.5 * ai:
+                x = ai + sign * step
+                if x > 0 and f(chrw_propagator(x, wi, gap)) < 0:
+                    out.append((min(ai, x), max(ai, x), wi, k))
+                    break
+                step *= 2
+    lo, hi, freq, idx = (np.array(v) for v in zip(*out)) if out else (np.zeros(0),) * 3 + (np.zeros(0, dtype=int),)
+    return lo, hi, freq, idx
 
 
 def _re_im(z: complex) -> list[float]:
@@ -403,23 +430,32 @@ def refine(design: GateDesign) -> GateDesign:
     a0, w0 = design.pulse.amplitude, design.pulse.frequency
     p_t = tgt.probability
     if p_t > 1 - _P_EDGE:
-        sol = root(lambda x: _re_im(period_propagator(model, x[0], x[1])[0, 0]), [a0, w0], method="hybr", options={"xtol": 1e-14})
-        if np.hypot(*sol.fun) > 1e-9:
-            raise ConvergenceError(f"refinement of {tgt.name} from (A, omega) = ({a0:.6g}, {w0:.6g}) failed: {sol.message}")
-        amp, freq = float(sol.x[0]), float(sol.x[1])
+        amp, freq = _exact_unit_point(model, a0, w0, tgt.name)
     else:
         f = _curve_function(p_t)
-
-        def g(x: float) -> float:
-            return float(f(period_propagator(model, x, w0)))
-
-        amp = _bracket_root(g, a0)
         freq = w0
+        try:
+            amp = _bracket_root(lambda x: float(f(period_propagator(model, x, freq))), a0)
+        except ConvergenceError:
+            if p_t <= 0.5:
+                raise
+            # near P = 1 the exact curve is a small loop around the exact P = 1 point, which may miss w0:
+            # move to that point's frequency, where P - P_V > 0 at its amplitude and changes sign on either side
+            a1, freq = _exact_unit_point(model, a0, w0, tgt.name)
+            amp = _bracket_root(lambda x: float(f(period_propagator(model, x, freq))), a1)
     return replace(
         _make_design(tgt, amp, freq, design.branch, design.proposal, True, design.device, gap),
         sensitivities=design.sensitivities,
         open_system_error=design.open_system_error,
     )
+
+
+def _exact_unit_point(model: DrivenModel, a0: float, w0: float, name: str) -> tuple[float, float]:
+    """Exact (A, omega) with U00 = 0 (P = 1) near ``(a0, w0)`` (2-D root)."""
+    sol = root(lambda x: _re_im(period_propagator(model, x[0], x[1])[0, 0]), [a0, w0], method="hybr", options={"xtol": 1e-14})
+    if np.hypot(*sol.fun) > 1e-9:
+        raise ConvergenceError(f"refinement of {name} from (A, omega) = ({a0:.6g}, {w0:.6g}) failed: {sol.message}")
+    return float(sol.x[0]), float(sol.x[1])
 
 
 def _bracket_root(g: Callable[[float], float], x0: float) -> float:

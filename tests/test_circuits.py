@@ -8,6 +8,7 @@ from qiskit.circuit.random import random_circuit
 from qiskit.quantum_info import Operator
 from qiskit.transpiler.exceptions import TranspilerError
 
+from qiskit.circuit.library import UGate
 from qiskit.quantum_info import SuperOp
 
 from lzsm_gates import Bath, Device, LZSMInputError, gate_error, qubit_model
@@ -18,6 +19,8 @@ from lzsm_gates.circuits import (
     circuit_timeline,
     compare_with_rabi,
     design_gate_set,
+    design_u_gate,
+    play_instruction,
     lzsm_target,
     rabi_gate,
     sample_counts,
@@ -246,3 +249,44 @@ def test_rabi_comparison_under_noise():
         longest = rabi[-1]
         assert longest["noisy_error"] == pytest.approx(gamma1 * 2 * np.pi * 64 / 3, rel=0.15)
     assert all(np.isnan(r["noisy_error"]) for r in compare_with_rabi(DEVICE, periods=(1,), gate_set=GATES))
+
+
+# --------------------------------------------------------------------------- arbitrary single-qubit gates in one pulse
+
+U_TARGET = lzsm_target(DEVICE, 2, gate_set=GATES, single_qubit="u")
+
+
+@pytest.mark.parametrize("name,circuit", CIRCUITS[:4], ids=[c[0] for c in CIRCUITS[:4]])
+def test_u_target_one_pulse_per_single_qubit_gate(name, circuit):
+    compiled = transpile(circuit, target=U_TARGET, optimization_level=3, seed_transpiler=11)
+    assert set(compiled.count_ops()) <= {"u", "rz", "sqrt_bswap"}
+    sim = simulate_circuit(compiled, U_TARGET, circuit)
+    assert sim.infidelity <= 1e-6
+    with_sx = transpile(circuit, target=TARGET, optimization_level=3, seed_transpiler=11)
+    pulses = lambda c: sum(v for k, v in c.count_ops().items() if k != "rz")  # noqa: E731
+    assert pulses(compiled) < pulses(with_sx)
+    assert sim.duration_s < simulate_circuit(with_sx, TARGET, circuit).duration_s
+
+
+def test_u_gates_are_exact_designs_and_diagonal_u_is_virtual():
+    g = design_u_gate(1.1, 0.4, -2.0, DEVICE)
+    assert g.error <= 1e-10
+    np.testing.assert_allclose(np.asarray(g), g.design.pulse.propagator(qubit_model()))
+    assert gate_error(UGate(1.1, 0.4, -2.0).to_matrix(), np.asarray(g)) <= 1e-10
+    native = {"u": U_TARGET.operation_from_name("u")}
+    assert play_instruction(UGate(1.1, 0.4, -2.0), native) is g  # cached
+    assert play_instruction(UGate(0.0, 0.1, 0.2), native) == pytest.approx(0.3)
+    with pytest.raises(LZSMInputError, match="diagonal"):
+        design_u_gate(0.0, 0.1, 0.2, DEVICE)
+    with pytest.raises(LZSMInputError, match="theta"):
+        design_u_gate(float("nan"), 0.1, 0.2, DEVICE)
+    with pytest.raises(LZSMInputError, match="single_qubit"):
+        lzsm_target(DEVICE, 2, gate_set=GATES, single_qubit="rx")
+
+
+def test_u_target_under_noise_beats_sx_target():
+    compiled_u = transpile(_bell(), target=U_TARGET, optimization_level=3, seed_transpiler=1)
+    compiled_sx = transpile(_bell(), target=TARGET, optimization_level=3, seed_transpiler=1)
+    noisy_u = simulate_noisy_circuit(compiled_u, U_TARGET, NOISE, _bell())
+    noisy_sx = simulate_noisy_circuit(compiled_sx, TARGET, NOISE, _bell())
+    assert 0 < noisy_u.infidelity < noisy_sx.infidelity
