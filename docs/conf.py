@@ -104,22 +104,3 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 html_theme = "furo"
 html_title = "lzsm_gates"
-
-
-# --- docstring hygiene ----------------------------------------------------------------------
-# Shapes such as "(*batch, d, d)" in the library docstrings open reST emphasis
-# ("Inline emphasis start-string without end-string"); escape the star here
-# instead of in every module.
-import re as _re
-
-_STAR_SHAPE = _re.compile(r"(?<![\\`*])\*(batch|shape)\b")
-
-
-def _escape_shape_stars(app, what, name, obj, options, lines):
-    for i, line in enumerate(lines):
-        if "*" in line and ":math:" not in line.split("*")[0][-8:]:
-            lines[i] = _STAR_SHAPE.sub(r"\\*\1", line)
-
-
-def setup(app):
-    app.connect("autodoc-process-docstring", _escape_shape_stars)

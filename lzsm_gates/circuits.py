@@ -86,6 +86,7 @@ __all__ = [
     "register_sqrt_bswap_equivalences",
     "lzsm_target",
     "native_gates",
+    "native_device",
     "Timeline",
     "circuit_timeline",
     "CircuitSimulation",
@@ -490,7 +491,7 @@ class Timeline:
 
     Attributes
     ----------
-    entries : tuple of (index, qubits, start, duration)
+    entries : tuple of ``(index, qubits, start, duration)``
         ``index`` into ``circuit.data``, the physical qubits, start and duration
         (in the units of the duration function), in circuit order.  Barriers and
         measurements are not entries (barriers only synchronise their qubits).
@@ -682,7 +683,8 @@ def _duration_s(native: Mapping[str, Gate], device: Device) -> Callable[[Any], f
     return duration
 
 
-def _device_of(native: Mapping[str, Gate]) -> Device:
+def native_device(native: Mapping[str, Gate]) -> Device:
+    """The device the native gates of :func:`native_gates` were designed for."""
     return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values())
 
 
@@ -771,7 +773,7 @@ def simulate_circuit(
     infid = float("nan")
     if ideal is not None:
         infid = max(1.0 - float(process_fidelity(op, _ideal_operator(ideal))), 0.0)
-    timeline = circuit_timeline(compiled, _duration_s(native, _device_of(native)), scheduling)
+    timeline = circuit_timeline(compiled, _duration_s(native, native_device(native)), scheduling)
     return CircuitSimulation(u, op, infid, timeline.total)
 
 
@@ -834,7 +836,7 @@ def _noisy_evolution(
 ) -> tuple[np.ndarray, Timeline]:
     """Push column-stacked operators ``state`` (shape (4**n, m)) through the scheduled noisy circuit."""
     native, target = native_gates(gates)
-    device = _device_of(native)
+    device = native_device(native)
     n = compiled.num_qubits
     channels = _ChannelCache(_per_qubit_baths(noise, n), device)
     timeline = circuit_timeline(compiled, _duration_s(native, device), scheduling)

@@ -13,6 +13,10 @@ Subcommands
 ``map``
     Exact and approximate :math:`P(A, \\omega)` maps and approximation errors
     (gates paper Figs. 1, 2, 8): writes PNG figures and the data (``.npz``).
+``circuit``
+    Compile a circuit (Bell, GHZ, QFT or an OpenQASM 2 file) onto the LZSM
+    target, simulate it at pulse level (closed, and open with ``--kappa``),
+    sample counts and write its pulse program (``.npz``/``.json``).
 
 Run ``lzsm-gates <subcommand> --help`` for the options.  Nothing in the
 library imports this module.
@@ -130,6 +134,65 @@ def _o3l_map(args: argparse.Namespace) -> int:
     return 0
 
 
+_BUILTIN_CIRCUITS = ("bell", "ghz", "qft")
+
+
+def _load_circuit(spec: str, num_qubits: int) -> "QuantumCircuit":  # noqa: F821 - qiskit imported lazily
+    """A built-in circuit by name, or an OpenQASM 2 file."""
+    from qiskit import QuantumCircuit, qasm2
+    from qiskit.circuit.library import QFTGate
+
+    n = int(num_qubits)
+    if spec in _BUILTIN_CIRCUITS:
+        if n < 2:
+            raise LZSMInputError(f"--qubits must be >= 2 for {spec}, got {n}")
+        qc = QuantumCircuit(n, name=spec)
+        if spec == "qft":
+            qc.append(QFTGate(n), range(n))
+        else:
+            qc.h(0)
+            for q in range(1, n if spec == "ghz" else 2):
+                qc.cx(q - 1, q)
+        return qc
+    path = Path(spec)
+    if not path.is_file():
+        raise LZSMInputError(f"circuit must be one of {', '.join(_BUILTIN_CIRCUITS)} or an OpenQASM 2 file, got {spec!r}")
+    return qasm2.load(path, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+
+
+@_command("circuit")
+def _circuit(args: argparse.Namespace) -> int:
+    from qiskit import transpile
+
+    from . import circuits, schedules
+    from .baths import Bath
+
+    device = Device.from_gap(args.gap_mhz, "MHz", name=f"qubit-{args.gap_mhz:g}MHz")
+    logical = _load_circuit(args.circuit, args.qubits)
+    ideal = logical.remove_final_measurements(inplace=False)
+    target = circuits.lzsm_target(device, max(ideal.num_qubits, 1), single_qubit=args.single_qubit)
+    compiled = transpile(ideal, target=target, optimization_level=args.optimization_level, seed_transpiler=args.seed)
+    closed = circuits.simulate_circuit(compiled, target, ideal, scheduling=args.scheduling)
+    ops = ", ".join(f"{k}: {v}" for k, v in compiled.count_ops().items())
+    print(f"{args.circuit} on {device.name} ({args.single_qubit} single-qubit gates, {args.scheduling} schedule): {ops}")
+    print(f"  duration {closed.duration_s * 1e9:.1f} ns, closed-system 1 - process fidelity {closed.infidelity:.2e}")
+    noise = None
+    if args.kappa is not None:
+        noise = Bath.ohmic(args.kappa, temperature=args.temperature)
+        noisy = circuits.simulate_noisy_circuit(compiled, target, noise, ideal, scheduling=args.scheduling)
+        print(f"  with noise (Ohmic kappa {args.kappa:g}, T {args.temperature:g} Delta): 1 - process fidelity "
+              f"{noisy.infidelity:.2e}, 1 - average fidelity {noisy.average_infidelity:.2e}")
+    measured = compiled.copy()
+    measured.measure_all()
+    counts = circuits.sample_counts(measured, target, args.shots, seed=args.seed, noise=noise, scheduling=args.scheduling)
+    print(f"  counts ({args.shots} shots): {dict(sorted(counts.items()))}")
+    if args.program:
+        program = schedules.circuit_program(compiled, target, scheduling=args.scheduling)
+        path = schedules.save_program(program, args.program)
+        print(f"wrote {path} ({program.duration} samples at dt = {device.dt_ns:g} ns on {', '.join(program.samples)})")
+    return 0
+
+
 def _map_parser(
     sub: argparse._SubParsersAction, name: str, help_text: str, out: str, *grids: tuple[str, list[str], str]
 ) -> argparse.ArgumentParser:
@@ -175,6 +238,19 @@ def _parser() -> argparse.ArgumentParser:
     _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
                 "cavity_map_out", ("--coupling", ["0.1", "1", "46"], "g2/g1 grid"),
                 ("--drive", ["0.002", "0.016", "36"], "drive d/g1 grid"))
+    c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
+    c.add_argument("circuit", help=f"{', '.join(_BUILTIN_CIRCUITS)}, or an OpenQASM 2 file")
+    c.add_argument("--qubits", type=int, default=2, help="qubits of a built-in circuit (default 2; linear coupling chain)")
+    c.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="qubit gap Delta/2pi in MHz (default 20)")
+    c.add_argument("--single-qubit", default="u", choices=["u", "sx"],
+                   help="u: one designed pulse per single-qubit gate (default); sx: calibrated sx and x pulses")
+    c.add_argument("--scheduling", default="alap", choices=["alap", "asap", "serial"], help="gate placement in time")
+    c.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3], help="Qiskit transpiler level")
+    c.add_argument("--kappa", type=float, default=None, help="Ohmic bath coupling per qubit (sigma_x): also simulate with noise")
+    c.add_argument("--temperature", type=float, default=0.05, help="bath temperature in units of the gap (default 0.05)")
+    c.add_argument("--shots", type=int, default=1000, help="shots of the sampled counts")
+    c.add_argument("--seed", type=int, default=1, help="seed of the transpiler and of the sampling")
+    c.add_argument("--program", default=None, help="write the pulse program here (.npz or .json)")
     return parser
 
 

@@ -262,9 +262,9 @@ class FloquetBasis:
     ----------
     amplitude, frequency : ndarray, shape batch
         :math:`A` and :math:`\omega`.
-    quasienergies : ndarray, shape (*batch, d)
+    quasienergies : ndarray, shape ``(*batch, d)``
         :math:`\varepsilon_a \in (-\omega/2, \omega/2]`.
-    modes : ndarray, shape (*batch, n, d, d)
+    modes : ndarray, shape ``(*batch, n, d, d)``
         Column :math:`a` of ``modes[..., j, :, :]`` is :math:`|u_a(t_j)\rangle`,
         :math:`t_j = jT/n` (lab basis).
     """
@@ -301,7 +301,7 @@ class FloquetBasis:
 
         Returns
         -------
-        components : ndarray, shape (*batch, 2 kmax + 1, d, d)
+        components : ndarray, shape ``(*batch, 2 kmax + 1, d, d)``
             ``components[..., kmax + k, a, b]`` :math:`= X_{ab,k}`.
         truncation : ndarray, shape batch
             :math:`\max_{ab}` of the Parseval weight of
@@ -327,7 +327,7 @@ class FloquetBasis:
         return components, truncation
 
     def transition_frequencies(self, kmax: int) -> np.ndarray:
-        r""":math:`\nu_{abk} = \varepsilon_b - \varepsilon_a + k\omega`, shape (*batch, 2 kmax + 1, d, d)."""
+        r""":math:`\nu_{abk} = \varepsilon_b - \varepsilon_a + k\omega`, shape ``(*batch, 2 kmax + 1, d, d)``."""
         k = np.arange(-_check_kmax(kmax), kmax + 1)
         e = self.quasienergies
         bohr = e[..., None, :] - e[..., :, None]
@@ -345,7 +345,7 @@ class FloquetBasis:
     def to_floquet(self, state: np.ndarray) -> np.ndarray:
         r"""A lab-frame state at :math:`t = 0` (ket or density matrix) in the Floquet basis.
 
-        Returns :math:`\rho_{ab} = \langle u_a(0)|\rho|u_b(0)\rangle`, shape (*batch, d, d).
+        Returns :math:`\rho_{ab} = \langle u_a(0)|\rho|u_b(0)\rangle`, shape ``(*batch, d, d)``.
         """
         s = np.asarray(state, dtype=complex)
         if s.shape == (self.dim,):
@@ -397,7 +397,7 @@ class FloquetBasis:
 
         Returns
         -------
-        ndarray, shape (*batch, d*d, d*d)
+        ndarray, shape ``(*batch, d*d, d*d)``
             :math:`\hat{\mathcal L}` with ``vec(d rho_F/dt) = L @ vec(rho_F)``
             in the Floquet frame (column stacking).
         """
@@ -493,11 +493,11 @@ class FloquetRates:
 
     Attributes
     ----------
-    rates : ndarray, shape (*batch, d, d)
+    rates : ndarray, shape ``(*batch, d, d)``
         :math:`\Gamma_{ab}`, the rate of :math:`b \to a` (zero diagonal).
-    dephasing : ndarray, shape (*batch, d, d)
+    dephasing : ndarray, shape ``(*batch, d, d)``
         Pure-dephasing rates :math:`\Gamma^\varphi_{ab}` of the coherences (symmetric, zero diagonal).
-    quasienergies : ndarray, shape (*batch, d)
+    quasienergies : ndarray, shape ``(*batch, d)``
     frequency : ndarray, shape batch
     quasienergy_gap : ndarray, shape batch
         :meth:`FloquetBasis.quasienergy_gap`.
@@ -589,7 +589,7 @@ def floquet_rates(
     Returns
     -------
     FloquetRates
-        Arrays of shape (*batch, ...).
+        Arrays of shape ``(*batch, ...)``.
 
     Examples
     --------
@@ -640,7 +640,7 @@ def stationary_state(tensor: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    tensor : ndarray, shape (*batch, d*d, d*d)
+    tensor : ndarray, shape ``(*batch, d*d, d*d)``
         E.g. :meth:`FloquetBasis.redfield_tensor` (column stacking).
 
     Raises
@@ -659,9 +659,9 @@ class FloquetSteadyState:
 
     Attributes
     ----------
-    rho_floquet : ndarray, shape (*batch, d, d)
+    rho_floquet : ndarray, shape ``(*batch, d, d)``
         :math:`\rho_{ab}` in the Floquet basis (diagonal, :math:`p_a`, in the secular case).
-    rho_average : ndarray, shape (*batch, d, d)
+    rho_average : ndarray, shape ``(*batch, d, d)``
         Period-averaged lab-frame :math:`\rho_\infty`.
     """
 
@@ -724,7 +724,7 @@ def population_dynamics(rates: FloquetRates, populations: np.ndarray, times: np.
     Parameters
     ----------
     rates : FloquetRates
-    populations : array_like, shape (d,) or (*batch, d)
+    populations : array_like, shape ``(d,)`` or ``(*batch, d)``
         :math:`p_a(0)`, e.g. the diagonal of :meth:`FloquetBasis.to_floquet`
         of the initial state (>= 0, summing to 1).
     times : array_like, shape (n_t,)
@@ -732,7 +732,7 @@ def population_dynamics(rates: FloquetRates, populations: np.ndarray, times: np.
 
     Returns
     -------
-    ndarray, shape (*batch, n_t, d)
+    ndarray, shape ``(*batch, n_t, d)``
     """
     p0 = check_positive("populations", populations, allow_zero=True)
     if p0.shape[-1:] != rates.rates.shape[-1:] or not np.allclose(p0.sum(axis=-1), 1.0, atol=1e-8):

@@ -39,6 +39,7 @@ import scipy.sparse.linalg as spla
 from qiskit_dynamics import Solver
 from qiskit_dynamics.models import LindbladModel
 
+from .models import check_hermitian, check_matrix
 from .units import ConvergenceError, LZSMInputError
 
 __all__ = [
@@ -85,42 +86,12 @@ def unvec(v: np.ndarray) -> np.ndarray:
     return np.swapaxes(a.reshape(a.shape[:-1] + (d, d)), -1, -2)
 
 
-def _to_matrix(name: str, op: Any, sparse: bool) -> np.ndarray | sp.csr_matrix:
-    """A finite complex square matrix (dense or CSR), or LZSMInputError naming ``name``."""
-    if sp.issparse(op):
-        m = sp.csr_matrix(op, dtype=complex)
-        data = m.data
-    else:
-        m = np.asarray(op)
-        if m.dtype == object:
-            raise LZSMInputError(f"{name} must be a numeric matrix, got an object array")
-        m = m.astype(complex)
-        data = m
-    if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
-        raise LZSMInputError(f"{name} must be a non-empty square matrix, got shape {m.shape}")
-    if not np.all(np.isfinite(data)):
-        raise LZSMInputError(f"{name} contains NaN or inf")
-    if sparse and not sp.issparse(m):
-        return sp.csr_matrix(m)
-    if not sparse and sp.issparse(m):
-        return m.toarray()
-    return m
-
-
-def _check_hermitian(name: str, m: np.ndarray | sp.csr_matrix, rtol: float = 1e-12) -> None:
-    """Raise LZSMInputError naming ``name`` unless max|M - M^dag| <= rtol * max(1, max|M|)."""
-    dev = abs(m - m.conj().T).max()
-    if dev > rtol * max(1.0, abs(m).max()):
-        raise LZSMInputError(f"{name} must be Hermitian: max |H - H^dag| = {dev:.3g}")
-
-
 def _validated(hamiltonian: Operator, c_ops: Sequence[Operator], sparse: bool) -> tuple[Any, list[Any]]:
     """Check H (square, finite, Hermitian) and collapse operators (same shape)."""
-    h = _to_matrix("hamiltonian", hamiltonian, sparse)
-    _check_hermitian("hamiltonian", h)
+    h = check_hermitian("hamiltonian", hamiltonian, sparse=sparse)
     if isinstance(c_ops, np.ndarray) and c_ops.ndim == 2 or sp.issparse(c_ops):
         raise LZSMInputError("c_ops must be a sequence of collapse operators, got a single matrix (wrap it in a list)")
-    ops = [_to_matrix(f"c_ops[{k}]", c, sparse) for k, c in enumerate(c_ops)]
+    ops = [check_matrix(f"c_ops[{k}]", c, sparse=sparse) for k, c in enumerate(c_ops)]
     for k, c in enumerate(ops):
         if c.shape != h.shape:
             raise LZSMInputError(f"c_ops[{k}] has shape {c.shape}, hamiltonian has shape {h.shape}")
@@ -361,8 +332,7 @@ def _hamiltonian_operators(ops: Sequence[Operator] | None, shape: tuple[int, int
         return None
     out = []
     for k, op in enumerate(ops):
-        m = _to_matrix(f"hamiltonian_operators[{k}]", op, False)
-        _check_hermitian(f"hamiltonian_operators[{k}]", m)
+        m = check_hermitian(f"hamiltonian_operators[{k}]", op)
         if m.shape != shape:
             raise LZSMInputError(f"hamiltonian_operators[{k}] has shape {m.shape}, hamiltonian has shape {shape}")
         out.append(m)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal
 
 import numpy as np
+import scipy.sparse as sp
 from qiskit_dynamics import Signal, Solver
 
 from .units import LZSMInputError, check_finite, check_positive
@@ -46,6 +47,7 @@ __all__ = [
     "DrivenModel",
     "qubit_model",
     "coupled_qubits_model",
+    "check_matrix",
     "check_hermitian",
 ]
 
@@ -58,22 +60,49 @@ Waveform = Literal["sin", "cos"]
 _WAVEFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sin": np.sin, "cos": np.cos}
 
 
-def check_hermitian(name: str, matrix: np.ndarray, *, atol: float = 1e-12) -> np.ndarray:
-    """Return ``matrix`` as a complex square array, raising if it is not Hermitian.
+def check_matrix(
+    name: str, matrix: np.ndarray | sp.spmatrix | sp.sparray, *, sparse: bool = False
+) -> np.ndarray | sp.csr_matrix:
+    """Return ``matrix`` (dense or scipy sparse) as a finite, non-empty, complex square array, or CSR if ``sparse``.
 
     Raises
     ------
     LZSMInputError
-        If the matrix is not square, has NaN/inf entries, or :math:`\\|H - H^\\dagger\\| > atol`.
+        If the matrix is not numeric, not square, empty, or has NaN/inf entries.
     """
-    m = np.asarray(matrix, dtype=complex)
-    if m.ndim != 2 or m.shape[0] != m.shape[1]:
-        raise LZSMInputError(f"{name} must be a square matrix, got shape {m.shape}")
-    if not np.all(np.isfinite(m)):
+    if sp.issparse(matrix):
+        m = sp.csr_matrix(matrix, dtype=complex)
+        entries = m.data
+    else:
+        a = np.asarray(matrix)
+        if a.dtype == object:
+            raise LZSMInputError(f"{name} must be a numeric matrix, got an object array")
+        m = entries = np.asarray(a, dtype=complex)
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0:
+        raise LZSMInputError(f"{name} must be a non-empty square matrix, got shape {m.shape}")
+    if not np.all(np.isfinite(entries)):
         raise LZSMInputError(f"{name} contains NaN or inf")
-    dev = np.abs(m - m.conj().T).max()
-    if dev > atol * max(1.0, np.abs(m).max()):
-        raise LZSMInputError(f"{name} must be Hermitian, |H - H^dag| = {dev:.3g}")
+    if sparse != sp.issparse(m):
+        return sp.csr_matrix(m) if sparse else m.toarray()
+    return m
+
+
+def check_hermitian(
+    name: str, matrix: np.ndarray | sp.spmatrix | sp.sparray, *, atol: float = 1e-12, sparse: bool = False
+) -> np.ndarray | sp.csr_matrix:
+    r"""Return ``matrix`` as :func:`check_matrix` does, raising if it is not Hermitian.
+
+    Hermitian means :math:`\max|H - H^\dagger| \le \mathrm{atol}\,\max(1, \max|H|)`.
+
+    Raises
+    ------
+    LZSMInputError
+        As :func:`check_matrix`, or if the matrix is not Hermitian.
+    """
+    m = check_matrix(name, matrix, sparse=sparse)
+    dev = abs(m - m.conj().T).max()
+    if dev > atol * max(1.0, abs(m).max()):
+        raise LZSMInputError(f"{name} must be Hermitian: max |H - H^dag| = {dev:.3g}")
     return m
 
 

@@ -202,11 +202,16 @@ class O3LSteadyState:
 
     Attributes
     ----------
-    rho : (*batch, 4, 4) period-averaged :math:`\rho_\infty` (lab basis)
-    concurrence : (*batch,) Wootters :math:`C_\infty`
-    floquet_populations : (*batch, 4) stationary :math:`p_a` (Floquet states ordered like the levels of H0)
-    eigen_populations : (*batch, 4) :math:`\langle k|\rho_\infty|k\rangle` in the H0 eigenbasis
-    secular_parameter : (*batch,) largest rate over the smallest quasienergy spacing (secular validity, << 1)
+    rho : ndarray, shape ``(*batch, 4, 4)``
+        Period-averaged :math:`\rho_\infty` (lab basis).
+    concurrence : ndarray, shape ``(*batch,)``
+        Wootters :math:`C_\infty`.
+    floquet_populations : ndarray, shape ``(*batch, 4)``
+        Stationary :math:`p_a` (Floquet states ordered like the levels of H0).
+    eigen_populations : ndarray, shape ``(*batch, 4)``
+        :math:`\langle k|\rho_\infty|k\rangle` in the H0 eigenbasis.
+    secular_parameter : ndarray, shape ``(*batch,)``
+        Largest rate over the smallest quasienergy spacing (secular validity, << 1).
     """
 
     rho: np.ndarray

@@ -156,7 +156,7 @@ def evolve(
 
     Returns
     -------
-    ndarray, shape (*batch, len(fractions), d, d)
+    ndarray, shape ``(*batch, len(fractions), d, d)``
     """
     a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
     f = check_positive("fractions", np.atleast_1d(fractions), allow_zero=True)
@@ -187,7 +187,7 @@ def evolve(
 def period_propagator(
     model: DrivenModel, amplitude: np.ndarray | float, frequency: np.ndarray | float, *, steps: int | None = None
 ) -> np.ndarray:
-    r"""One-period propagator :math:`U(T)`, shape (*batch, d, d) (see :func:`evolve`).
+    r"""One-period propagator :math:`U(T)`, shape ``(*batch, d, d)`` (see :func:`evolve`).
 
     With a model ``parity`` :math:`S` only half a period is integrated:
     :math:`U(T) = (S\,U(T/2))^2`.

@@ -47,12 +47,30 @@ the exact :math:`R_z` while converting only the waveforms with
 zero-duration frame change of a :math:`\sigma_x`-only line requires either a
 second, :math:`\sigma_y`-coupled quadrature, or re-timing the next pulse by
 :math:`-\phi/\Delta \bmod 2\pi/\Delta` (which is what the designs' real idles
-do).  Circuits (:func:`circuit_program`) run gate after gate; while a gate
-plays, the other qubits precess freely by :math:`e^{+i\Delta\tau\sigma_z/2}`,
-which the program undoes with a frame change :math:`\phi = -\Delta\tau` on
-their channels (frame tracking), so its lab-frame unitary equals the gate
-composition of :func:`lzsm_gates.circuits.simulate_circuit` up to the sampling
-error.  The schedule length is the sum of the gate lengths in samples.
+do).
+
+Circuits
+--------
+:func:`circuit_program` starts every gate at its sample of
+:func:`lzsm_gates.circuits.circuit_timeline` (``"alap"`` by default,
+``"asap"``, or ``"serial"``: one gate at a time), with gate lengths of
+``round(duration/dt)`` samples and virtual Z (``rz``, a diagonal ``u``) of
+length zero, so gates on disjoint qubits play at the same time on their
+channels (``sqrt_bswap`` occupies both of its qubits).  The program is as long as the timeline (its critical path),
+at most the sum of the gate lengths, which it equals for ``"serial"``.  A gate's
+samples are the same wherever it starts and :math:`H_0` is static, so it
+contributes the same sampled propagator as alone, and :math:`H` splits into
+terms on disjoint qubits, so simultaneous gates on disjoint qubits give the
+product of their propagators.  An idle qubit precesses freely, by
+:math:`e^{+i\Delta\tau\sigma_z/2}` over an idle interval :math:`\tau`; the
+program undoes this per qubit with a frame change :math:`\phi = -\Delta\tau`
+on its channel at the end of each idle interval (before the first gate,
+between gates, after the last one up to the end of the program: frame
+tracking).  All of these are Z rotations of an idle qubit and commute with
+each other, with its ``rz`` frame changes and with the precession, so their
+place inside the interval is free.  Hence, for every scheduling, the
+lab-frame unitary of the program equals the gate composition of
+:func:`lzsm_gates.circuits.simulate_circuit` up to the sampling error.
 """
 
 from __future__ import annotations
@@ -65,10 +83,18 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import numpy as np
-from qiskit.circuit import QuantumCircuit
+from qiskit.circuit import CircuitInstruction, QuantumCircuit
 from qiskit.transpiler import Target
 
-from .circuits import LZSMGate, LZSMGateSet, LZSMSqrtBSwapGate, native_gates
+from .circuits import (
+    LZSMGate,
+    LZSMGateSet,
+    LZSMSqrtBSwapGate,
+    circuit_timeline,
+    native_device,
+    native_gates,
+    play_instruction,
+)
 from .models import PAULI_I, PAULI_X, PAULI_Z
 from .propagate import expm_hermitian
 from .pulses import LZSMPulse
@@ -113,7 +139,7 @@ class PulseProgram:
     frame_changes : tuple of FrameChange
         In time order.
     segments : tuple of (channel, start, length, kind)
-        ``kind`` is ``"play"`` or ``"delay"``: the gate structure for schedules.
+        ``kind`` is ``"play"`` or ``"delay"``: the gate structure for schedules, in time order.
     """
 
     device: Device
@@ -177,56 +203,54 @@ def _embed(op: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
     return out
 
 
+def _gate_samples(pulse: LZSMPulse, dt: float) -> int:
+    """Length of a gate in AWG samples, ``round(duration/dt)``."""
+    return int(round(pulse.duration / dt))
+
+
 def _pulse_blocks(pulse: LZSMPulse, dt: float) -> tuple[int, np.ndarray, int]:
     """Leading idle (samples), drive-period samples (midpoint values), trailing idle (samples)."""
-    n_total = int(round(pulse.duration / dt))
     n1 = int(round(pulse.idle_before / dt))
     n_drive = int(round((pulse.idle_before + pulse.period) / dt)) - n1
     mid = (np.arange(n_drive) + 0.5) * dt
     drive = pulse.amplitude * np.sin(pulse.frequency * mid)
-    return n1, drive, n_total - n1 - n_drive
+    return n1, drive, _gate_samples(pulse, dt) - n1 - n_drive
 
 
 class _Builder:
-    """Appends gates to per-channel sample buffers, serially."""
+    """Writes gates into per-channel sample buffers of ``length`` samples, each at its start sample."""
 
-    def __init__(self, device: Device, num_qubits: int, couplers: tuple[tuple[int, int], ...]) -> None:
+    def __init__(self, device: Device, num_qubits: int, couplers: tuple[tuple[int, int], ...], length: int) -> None:
         self.device, self.num_qubits, self.couplers = device, num_qubits, couplers
-        self.time = 0
-        self.chunks: dict[str, list[np.ndarray]] = {f"d{q}": [] for q in range(num_qubits)}
-        self.chunks.update({f"u{k}": [] for k in range(len(couplers))})
+        channels = [f"d{q}" for q in range(num_qubits)] + [f"u{k}" for k in range(len(couplers))]
+        self.samples = {c: np.zeros(length) for c in channels}
         self.frames: list[FrameChange] = []
         self.segments: list[tuple[str, int, int, str]] = []
 
-    def frame(self, channel: str, phase: float) -> None:
+    def frame(self, channel: str, time: int, phase: float) -> None:
         if phase != 0.0:
-            self.frames.append(FrameChange(channel, self.time, float(phase)))
+            self.frames.append(FrameChange(channel, int(time), float(phase)))
 
-    def play(self, channel: str, pulse: LZSMPulse, qubits: tuple[int, ...], virtual_z: bool = False) -> None:
+    def play(self, channel: str, pulse: LZSMPulse, start: int, virtual_z: bool = False) -> None:
         if pulse.amplitude > self.device.max_amplitude:
             raise LZSMInputError(f"amplitude {pulse.amplitude:.4g} exceeds the AWG full scale max_amplitude = {self.device.max_amplitude:g}")
         if virtual_z:
-            self.frame(channel, -pulse.vz_before)
+            self.frame(channel, start, -pulse.vz_before)
         n1, drive, n2 = _pulse_blocks(pulse, self.device.dt)
-        t = self.time
+        t = start
         for kind, n in (("delay", n1), ("play", drive.size), ("delay", n2)):
             if n:
                 self.segments.append((channel, t, n, kind))
                 t += n
-        block = np.concatenate([np.zeros(n1), drive, np.zeros(n2)])
-        for c, chunks in self.chunks.items():
-            chunks.append(block if c == channel else np.zeros(block.size))
-        self.time += block.size
+        self.samples[channel][start + n1 : start + n1 + drive.size] = drive
         if virtual_z:
-            self.frame(channel, -pulse.vz_after)
-        # frame tracking: undo the free precession R(tau) = Rz(-Delta tau) of the spectators
-        for q in range(self.num_qubits):
-            if q not in qubits:
-                self.frame(f"d{q}", -block.size * self.device.dt)
+            self.frame(channel, t, -pulse.vz_after)
 
     def program(self) -> PulseProgram:
-        samples = {c: np.concatenate(v) if v else np.zeros(0) for c, v in self.chunks.items()}
-        return PulseProgram(self.device, self.num_qubits, self.couplers, samples, tuple(self.frames), tuple(self.segments))
+        # frame changes are Z rotations: those at one instant commute, so sorting by time keeps the program
+        frames = sorted(self.frames, key=lambda f: f.time)
+        segments = sorted(self.segments, key=lambda s: s[1])
+        return PulseProgram(self.device, self.num_qubits, self.couplers, self.samples, tuple(frames), tuple(segments))
 
 
 def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False) -> PulseProgram:
@@ -243,18 +267,26 @@ def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False)
     if isinstance(gate, LZSMSqrtBSwapGate):
         if virtual_z:
             raise LZSMInputError("virtual_z applies to single-qubit gates only (the entangler uses real idles)")
-        b = _Builder(device, 2, ((0, 1),))
-        b.play("u0", gate.design.pulse, (0, 1))
+        pulse = gate.design.pulse
+        b = _Builder(device, 2, ((0, 1),), _gate_samples(pulse, device.dt))
+        b.play("u0", pulse, 0)
     elif isinstance(gate, LZSMGate):
-        b = _Builder(device, 1, ())
-        b.play("d0", gate.design.virtual_z_pulse if virtual_z else gate.design.pulse, (0,), virtual_z)
+        pulse = gate.design.virtual_z_pulse if virtual_z else gate.design.pulse
+        b = _Builder(device, 1, (), _gate_samples(pulse, device.dt))
+        b.play("d0", pulse, 0, virtual_z)
     else:
         raise LZSMInputError(f"gate_program needs an LZSMGate or LZSMSqrtBSwapGate, got {type(gate).__name__}")
     return b.program()
 
 
-def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet) -> PulseProgram:
-    """Pulse program of a compiled circuit: gates one after another, ``rz`` as frame changes, frame tracking.
+def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, scheduling: str = "alap") -> PulseProgram:
+    r"""Pulse program of a compiled circuit: scheduled gates, virtual Z as frame changes, per-qubit frame tracking.
+
+    Each instruction plays what :func:`~lzsm_gates.circuits.play_instruction`
+    says (a pulse, or a virtual Z for ``rz`` and a diagonal ``u``), starting
+    at its sample of :func:`~lzsm_gates.circuits.circuit_timeline`;
+    each idle interval of :math:`g` samples of qubit ``q`` ends with the frame
+    change :math:`\phi = -g\,\Delta dt` on ``d{q}`` (module docstring, *Circuits*).
 
     Parameters
     ----------
@@ -262,38 +294,51 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet) -> Pu
         Output of ``transpile(..., target=lzsm_target(...))`` (physical qubits).
     gates : Target or LZSMGateSet
         The native gates.  The couplers are the pairs on which ``sqrt_bswap`` is used.
+    scheduling : {"alap", "asap", "serial"}
+        Placement rule of :func:`~lzsm_gates.circuits.circuit_timeline`;
+        ``"serial"`` plays one gate at a time (length = sum of the gate lengths).
 
     Raises
     ------
     LZSMInputError
-        Non-native instructions (barriers and final measurements are skipped).
+        Non-native instructions (barriers and final measurements are skipped),
+        or an unknown ``scheduling``.
+    ConvergenceError
+        A ``u`` whose pulse cannot be designed (:func:`~lzsm_gates.circuits.design_u_gate`).
     """
     native, target = native_gates(gates)
-    device = next(iter(native.values())).design.device
+    device = native_device(native)
     n = compiled.num_qubits
     couplers: list[tuple[int, int]] = []
-    ops = []
     for inst in compiled.data:
         name = inst.operation.name
         qargs = tuple(compiled.find_bit(q).index for q in inst.qubits)
-        if target is not None and name not in ("barrier", "measure") and not target.instruction_supported(name, qargs):
+        if name in ("barrier", "measure"):
+            continue
+        if target is not None and not target.instruction_supported(name, qargs):
             raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
         if name == "sqrt_bswap" and frozenset(qargs) not in {frozenset(c) for c in couplers}:
             couplers.append(qargs)
-        ops.append((name, qargs, inst.operation))
-    b = _Builder(device, n, tuple(couplers))
-    for name, qargs, op in ops:
-        if name in ("barrier", "measure"):
-            continue
-        if name == "rz":
-            b.frame(f"d{qargs[0]}", -float(op.params[0]))
-        elif name == "sqrt_bswap":
+
+    def gate_samples(inst: CircuitInstruction) -> int:
+        played = play_instruction(inst.operation, native)
+        return 0 if isinstance(played, float) else _gate_samples(played.design.pulse, device.dt)
+
+    timeline = circuit_timeline(compiled, gate_samples, scheduling)
+    b = _Builder(device, n, tuple(couplers), int(timeline.total))
+    for index, qargs, start, _ in timeline.entries:
+        played = play_instruction(compiled.data[index].operation, native)
+        if isinstance(played, float):  # virtual Z
+            b.frame(f"d{qargs[0]}", int(start), -played)
+        elif isinstance(played, LZSMSqrtBSwapGate):
             k = next(i for i, c in enumerate(couplers) if frozenset(c) == frozenset(qargs))
-            b.play(f"u{k}", native[name].design.pulse, qargs)
-        elif name in native and native[name].num_qubits == 1:
-            b.play(f"d{qargs[0]}", native[name].design.pulse, qargs)
+            b.play(f"u{k}", played.design.pulse, int(start))
         else:
-            raise LZSMInputError(f"{name} is not an LZSM native gate: transpile first")
+            b.play(f"d{qargs[0]}", played.design.pulse, int(start))
+    # frame tracking: undo the free precession Rz(-Delta g dt) of each idle interval of g samples
+    for q, gaps in enumerate(timeline.idle_gaps(n)):
+        for start, length in gaps:
+            b.frame(f"d{q}", int(start + length), -length * device.dt)
     return b.program()
 
 

@@ -1,3 +1,4 @@
+import ast
 import json
 
 import numpy as np
@@ -71,3 +72,22 @@ def test_cli_o3l_map(tmp_path):
     ds = load_result(tmp_path / "o3l_map.npz")
     assert float(ds["C_inf"].sel(eps0=3.7, method="nearest").max()) > 0.9
     assert (tmp_path / "o3l_cinf.png").stat().st_size > 0
+
+
+def test_cli_circuit_compiles_simulates_and_exports(tmp_path, capsys):
+    from lzsm_gates.schedules import load_program
+
+    qasm = tmp_path / "ghz.qasm"
+    qasm.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\n')
+    out = tmp_path / "ghz.npz"
+    assert main(["circuit", str(qasm), "--kappa", "1e-4", "--shots", "400", "--program", str(out)]) == 0
+    text = capsys.readouterr().out
+    closed = float(text.split("closed-system 1 - process fidelity ")[1].split()[0])
+    noisy = float(text.split("with noise (Ohmic kappa 0.0001, T 0.05 Delta): 1 - process fidelity ")[1].split(",")[0])
+    assert closed < 1e-6 and 1e-3 < noisy < 0.5
+    counts = ast.literal_eval(text.split("counts (400 shots): ")[1].splitlines()[0])
+    assert counts.get("000", 0) + counts.get("111", 0) > 350
+    program = load_program(out)
+    assert program.num_qubits == 3 and set(program.samples) == {"d0", "d1", "d2", "u0", "u1"}
+    assert main(["circuit", "nothing.qasm"]) == 2
+    assert "OpenQASM 2 file" in capsys.readouterr().err

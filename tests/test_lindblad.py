@@ -116,6 +116,10 @@ def test_nearly_decoupled_subspace_is_ill_conditioned():
     ("call", "match"),
     [
         (lambda: liouvillian(np.array([[0, 1], [0, 0]]), []), "hamiltonian must be Hermitian"),
+        (lambda: liouvillian(sp.csr_matrix(SM), [], sparse=True), "hamiltonian must be Hermitian"),
+        (lambda: liouvillian(SM, [], sparse=True), "hamiltonian must be Hermitian"),
+        (lambda: liouvillian(sp.csr_matrix((0, 0)), [], sparse=True), "hamiltonian must be a non-empty square"),
+        (lambda: liouvillian(SZ, [sp.csr_matrix(np.diag([np.inf, 0]))], sparse=True), r"c_ops\[0\] contains NaN"),
         (lambda: liouvillian(np.ones((2, 3)), []), "hamiltonian must be a non-empty square"),
         (lambda: liouvillian(np.diag([np.nan, 1.0]), []), "hamiltonian contains NaN"),
         (lambda: liouvillian(SZ, [SM, np.eye(3)]), r"c_ops\[1\] has shape"),

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import qutip
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,9 +143,17 @@ def test_bad_gap(gap):
         qubit_model(gap)
 
 
-def test_non_hermitian_model_rejected():
-    with pytest.raises(LZSMInputError, match="Hermitian"):
+def test_model_operators_validated_dense_and_sparse():
+    with pytest.raises(LZSMInputError, match="static must be Hermitian"):
         DrivenModel(np.array([[0, 1], [0, 0]]), np.eye(2))
+    with pytest.raises(LZSMInputError, match="static must be Hermitian"):
+        DrivenModel(sp.csr_matrix([[0, 1], [0, 0]]), np.eye(2))
+    with pytest.raises(LZSMInputError, match="static must be a non-empty square"):
+        DrivenModel(np.zeros((0, 0)), np.zeros((0, 0)))
+    model = qubit_model()
+    from_sparse = DrivenModel(sp.csr_matrix(model.static), model.drive_operator)  # densified
+    assert isinstance(from_sparse.static, np.ndarray)
+    np.testing.assert_array_equal(from_sparse.static, model.static)
 
 
 def test_parity_shortcut_matches_full_period_and_is_validated():

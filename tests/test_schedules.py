@@ -1,14 +1,24 @@
 """Pulse programs and Qiskit Pulse schedules of LZSM gates: round trip through Qiskit Dynamics, export."""
 
 import sys
+from collections import Counter
 
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit, transpile
+from qiskit.circuit.library import QFT
+from qiskit.circuit.random import random_circuit
 
 from lzsm_gates import Device, LZSMInputError, gate_error
 from lzsm_gates.design import bswap_target
-from lzsm_gates.circuits import design_gate_set, lzsm_target, simulate_circuit
+from lzsm_gates.circuits import (
+    circuit_timeline,
+    design_gate_set,
+    lzsm_target,
+    native_gates,
+    play_instruction,
+    simulate_circuit,
+)
 from lzsm_gates.schedules import (
     circuit_program,
     gate_program,
@@ -23,7 +33,9 @@ from lzsm_gates.schedules import (
 FINE = Device(dt_ns=0.01)
 COARSE = Device(dt_ns=0.05)
 GATES = design_gate_set(FINE)
-TARGET = lzsm_target(FINE, 2, gate_set=GATES)
+TARGETS = {n: lzsm_target(FINE, n, gate_set=GATES) for n in (2, 3)}
+TARGET = TARGETS[2]
+U_TARGET = lzsm_target(FINE, 2, gate_set=GATES, single_qubit="u")  # one designed pulse per single-qubit gate
 
 
 def _samples(gate, device):
@@ -46,16 +58,79 @@ def test_gate_schedule_round_trip(name, virtual_z):
     assert gate_error(np.asarray(gate), u_sched) <= 1e-6
 
 
-def test_bell_program_matches_circuit_and_durations_add_up():
+def _bell():
     qc = QuantumCircuit(2)
     qc.h(0)
     qc.cx(0, 1)
-    compiled = transpile(qc, target=TARGET, seed_transpiler=1)
+    return qc
+
+
+# (name, circuit, target, transpiler optimization level); random3 seed 6 is a short 3-qubit one (~70 timed gates)
+CIRCUITS = [
+    ("bell", _bell(), TARGET, 1),
+    ("bell_u", _bell(), U_TARGET, 1),
+    ("qft2", QFT(2), TARGET, 1),
+    ("random2_0", random_circuit(2, 6, seed=0), TARGET, 1),
+    ("random2_1", random_circuit(2, 6, seed=1), TARGET, 1),
+    ("random3_6", random_circuit(3, 6, seed=6), TARGETS[3], 2),
+]
+
+
+def _gate_lengths(compiled, target):
+    """``(qubits, samples)`` of the timed instructions (virtual Z: 0 samples) and the instruction -> samples function."""
+    native, _ = native_gates(target)
+
+    def samples(inst):
+        played = play_instruction(inst.operation, native)
+        return 0 if isinstance(played, float) else _samples(played, FINE)
+
+    timed = [i for i in compiled.data if i.operation.name not in ("barrier", "measure")]
+    return [(tuple(compiled.find_bit(q).index for q in i.qubits), samples(i)) for i in timed], samples
+
+
+def _channel_loads(lengths, couplers):
+    """Samples each channel must be busy: the lengths of the gates it plays, from the circuit alone."""
+    pairs = [frozenset(c) for c in couplers]
+    loads = Counter()
+    for qargs, n in lengths:
+        if n:
+            loads[f"d{qargs[0]}" if len(qargs) == 1 else f"u{pairs.index(frozenset(qargs))}"] += n
+    return loads
+
+
+def _complement(segments, total):
+    """``(start, length)`` intervals not covered by the sorted, disjoint ``segments`` up to ``total``."""
+    ends = [0] + [s + n for s, n in segments]
+    starts = [s for s, _ in segments] + [total]
+    return [(e, s - e) for e, s in zip(ends, starts) if s > e]
+
+
+@pytest.mark.parametrize("name,qc,target,level", CIRCUITS, ids=[c[0] for c in CIRCUITS])
+def test_parallel_program_matches_circuit_and_is_shorter(name, qc, target, level):
+    compiled = transpile(qc, target=target, optimization_level=level, seed_transpiler=1)
+    prog = circuit_program(compiled, target)  # ALAP
+    serial = circuit_program(compiled, target, scheduling="serial")
+    lengths, samples = _gate_lengths(compiled, target)
+    loads = _channel_loads(lengths, prog.couplers)
+    assert serial.duration == sum(n for _, n in lengths)  # serial: the sum of the gate lengths
+    assert prog.duration == circuit_timeline(compiled, samples).total <= serial.duration
+    if name.startswith("bell"):  # the single-qubit layers of the two qubits overlap
+        assert prog.duration < serial.duration
+    for c, samples in prog.samples.items():
+        assert len(samples) == prog.duration
+        segs = sorted((start, n) for ch, start, n, _ in prog.segments if ch == c)
+        assert sum(n for _, n in segs) == loads[c]
+        assert all(s0 + n0 <= s1 for (s0, n0), (s1, _) in zip(segs, segs[1:]))  # one gate at a time per channel
+        assert not any(samples[start : start + n].any() for start, n in _complement(segs, prog.duration))
+    u = program_unitary(prog)
+    assert gate_error(simulate_circuit(compiled, target).unitary, u) <= 1e-6
+    if name.startswith("bell"):  # gates on disjoint qubits commute: same product of sampled gates as the serial program
+        assert np.abs(u - program_unitary(serial)).max() < 1e-10
+
+
+def test_bell_schedule_waveforms_are_the_program_samples():
+    compiled = transpile(_bell(), target=TARGET, seed_transpiler=1)
     prog = circuit_program(compiled, TARGET)
-    timed = [i.operation.name for i in compiled.data if i.operation.name != "rz"]
-    assert prog.duration == sum(_samples(GATES.gates[n], FINE) for n in timed)
-    sim = simulate_circuit(compiled, TARGET, qc)
-    assert gate_error(sim.unitary, program_unitary(prog)) <= 1e-6
     sched = to_schedule(prog)
     assert sched.duration == prog.duration
     from qiskit_dynamics.pulse import InstructionToSignals
@@ -71,12 +146,16 @@ def test_bell_program_matches_circuit_and_durations_add_up():
         assert not np.any(prog.samples[c][n:])
 
 
-def test_one_qubit_circuit_schedule_round_trip():
+@pytest.mark.parametrize("num_qubits", [1, 2])
+def test_circuit_schedule_round_trip(num_qubits):
     gs = design_gate_set(COARSE)
-    tg = lzsm_target(COARSE, 1, gate_set=gs)
-    qc = QuantumCircuit(1)
+    tg = lzsm_target(COARSE, num_qubits, gate_set=gs)
+    qc = QuantumCircuit(num_qubits)
     qc.h(0)
-    qc.t(0)
+    if num_qubits == 1:
+        qc.t(0)
+    else:
+        qc.cx(0, 1)  # Bell: parallel single-qubit layers
     compiled = transpile(qc, target=tg)
     prog = circuit_program(compiled, tg)
     u = schedule_unitary(to_schedule(prog))
@@ -102,3 +181,6 @@ def test_circuit_program_rejects_non_native():
     qc.cx(0, 1)
     with pytest.raises(LZSMInputError, match="not native"):
         circuit_program(qc, TARGET)
+    compiled = transpile(_bell(), target=TARGET, seed_transpiler=1)
+    with pytest.raises(LZSMInputError, match="scheduling"):
+        circuit_program(compiled, TARGET, scheduling="parallel")
