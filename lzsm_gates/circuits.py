@@ -87,6 +87,8 @@ __all__ = [
     "lzsm_target",
     "native_gates",
     "native_device",
+    "check_native",
+    "delay_seconds",
     "Timeline",
     "circuit_timeline",
     "CircuitSimulation",
@@ -481,7 +483,7 @@ def lzsm_target(
 # --------------------------------------------------------------------------- circuit simulation
 
 
-_UNTIMED = ("barrier", "measure")
+_NOT_GATES = ("barrier", "measure", "delay")  # no pulse: synchronisation, idle time, readout
 SCHEDULING = ("alap", "asap", "serial")
 
 
@@ -493,8 +495,9 @@ class Timeline:
     ----------
     entries : tuple of ``(index, qubits, start, duration)``
         ``index`` into ``circuit.data``, the physical qubits, start and duration
-        (in the units of the duration function), in circuit order.  Barriers and
-        measurements are not entries (barriers only synchronise their qubits).
+        (in the units of the duration function), in circuit order.  Barriers,
+        delays and measurements are not entries: barriers synchronise their
+        qubits, delays hold them for their duration (an idle gap).
     total : float
         End of the last instruction: the circuit length, after which all qubits are measured.
     """
@@ -570,7 +573,7 @@ def circuit_timeline(
         dur = float(duration(inst))
         if not dur >= 0:
             raise LZSMInputError(f"duration of {name} on {qargs} must be >= 0, got {dur}")
-        timed.append((index, qargs, dur))
+        timed.append((-1 if name == "delay" else index, qargs, dur))  # a delay holds its qubits idle: a gap
     order = timed[::-1] if scheduling == "alap" else timed
     cursor = [0.0] * n
     placed = []
@@ -622,7 +625,11 @@ def _apply(state: np.ndarray, matrix: np.ndarray, qargs: Sequence[int], n: int) 
     return t.reshape(2**n, m)
 
 
-def _check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> None:
+def check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> None:
+    """Raise LZSMInputError unless ``target`` (if any) offers instruction ``name`` on ``qargs`` (barriers, delays and
+    measurements always pass)."""
+    if name in _NOT_GATES:
+        return
     if target is not None and not target.instruction_supported(name, qargs):
         raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
 
@@ -657,15 +664,24 @@ def _circuit_unitary(circuit: QuantumCircuit, native: Mapping[str, Gate], target
     u = np.eye(2**n, dtype=complex)
     for inst in circuit.data:
         name = inst.operation.name
-        if name in ("barrier", "measure", "delay"):
+        if name in _NOT_GATES:
             continue  # identity in the rotating frame; measurements handled by sample_counts
         qargs = tuple(circuit.find_bit(q).index for q in inst.qubits)
-        _check_native(name, qargs, target)
+        check_native(name, qargs, target)
         u = _apply(u, _played_matrix(play_instruction(inst.operation, native)), qargs, n)
     return u
 
 
 _SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12}
+
+
+def delay_seconds(operation: Any, device: Device) -> float:
+    """Duration of a Qiskit ``Delay`` in seconds (unit ``dt`` is the device's AWG sample time)."""
+    if operation.unit == "dt":
+        return float(operation.duration) * device.dt_ns * 1e-9
+    if operation.unit not in _SECONDS:
+        raise LZSMInputError(f"delay unit must be dt or one of {', '.join(_SECONDS)}, got {operation.unit!r}")
+    return float(operation.duration) * _SECONDS[operation.unit]
 
 
 def _duration_s(native: Mapping[str, Gate], device: Device) -> Callable[[Any], float]:
@@ -674,9 +690,7 @@ def _duration_s(native: Mapping[str, Gate], device: Device) -> Callable[[Any], f
     def duration(inst: Any) -> float:
         op = inst.operation
         if op.name == "delay":
-            if op.unit == "dt":
-                return float(op.duration) * device.dt_ns * 1e-9
-            return float(op.duration) * _SECONDS[op.unit]
+            return delay_seconds(op, device)
         played = play_instruction(op, native)
         return 0.0 if isinstance(played, float) else played.duration_s
 
@@ -847,9 +861,7 @@ def _noisy_evolution(
             state = _apply(state, channels.idle(qargs[0], length), doubled(qargs), 2 * n)
             continue
         op = compiled.data[index].operation
-        if op.name == "delay":
-            continue  # its time is an idle gap of the timeline
-        _check_native(op.name, qargs, target)
+        check_native(op.name, qargs, target)
         played = play_instruction(op, native)
         sup = unitary_superoperator(_played_matrix(played)) if isinstance(played, float) else channels.gate(played, qargs)
         state = _apply(state, sup, doubled(qargs), 2 * n)
@@ -897,7 +909,8 @@ def simulate_noisy_circuit(
     entangler as one 4-level channel), ``rz`` an exact :math:`R_z`.  The
     circuit is placed in time by :func:`circuit_timeline` with
     ``scheduling``; every qubit idles (Bloch-Redfield relaxation, free
-    precession tracked in its frame) whenever it has no gate, up to the end
+    precession tracked in its frame) whenever it has no gate (``delay``
+    instructions included), up to the end
     of the circuit, so the schedule matters: ``"alap"`` keeps the qubits in
     their initial state longest.  Gates on other qubits do not disturb a
     qubit (no crosstalk).

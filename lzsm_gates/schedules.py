@@ -90,7 +90,9 @@ from .circuits import (
     LZSMGate,
     LZSMGateSet,
     LZSMSqrtBSwapGate,
+    check_native,
     circuit_timeline,
+    delay_seconds,
     native_device,
     native_gates,
     play_instruction,
@@ -313,14 +315,13 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
     for inst in compiled.data:
         name = inst.operation.name
         qargs = tuple(compiled.find_bit(q).index for q in inst.qubits)
-        if name in ("barrier", "measure"):
-            continue
-        if target is not None and not target.instruction_supported(name, qargs):
-            raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
+        check_native(name, qargs, target)
         if name == "sqrt_bswap" and frozenset(qargs) not in {frozenset(c) for c in couplers}:
             couplers.append(qargs)
 
     def gate_samples(inst: CircuitInstruction) -> int:
+        if inst.operation.name == "delay":  # an idle gap of the timeline, frame-tracked below
+            return int(round(delay_seconds(inst.operation, device) * 1e9 / device.dt_ns))
         played = play_instruction(inst.operation, native)
         return 0 if isinstance(played, float) else _gate_samples(played.design.pulse, device.dt)
 

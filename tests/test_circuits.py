@@ -290,3 +290,37 @@ def test_u_target_under_noise_beats_sx_target():
     noisy_u = simulate_noisy_circuit(compiled_u, U_TARGET, NOISE, _bell())
     noisy_sx = simulate_noisy_circuit(compiled_sx, TARGET, NOISE, _bell())
     assert 0 < noisy_u.infidelity < noisy_sx.infidelity
+
+
+def test_delays_are_idle_time():
+    """A delay is frame-tracked free evolution: identity closed-system, T1 decay with noise, an idle gap in the program."""
+    from lzsm_gates.schedules import circuit_program, program_unitary
+
+    qc = QuantumCircuit(2)
+    qc.x(0)
+    qc.delay(2000, 0, unit="ns")
+    qc.sx(1)
+    closed = simulate_circuit(qc, TARGET)
+    assert closed.duration_s == pytest.approx(GATES.x.duration_s + 2e-6)
+    strong = Bath.ohmic(1e-3, temperature=0.05)
+    shots = 20000
+    measured = qc.copy()
+    measured.measure_all()
+    counts = sample_counts(measured, TARGET, shots, seed=3, noise=strong)
+    p1 = sum(v for k, v in counts.items() if k[-1] == "1") / shots
+    gamma1 = 2 * np.pi * (strong.spectrum(1.0) + strong.spectrum(-1.0))
+    t = float(DEVICE.time_from_ns(2000.0))
+    assert p1 == pytest.approx(np.exp(-gamma1 * t), abs=0.03)
+    program = circuit_program(qc, TARGET)
+    assert program.duration == round(closed.duration_s / (DEVICE.dt_ns * 1e-9))
+    no_delay = QuantumCircuit(2)
+    no_delay.x(0)
+    no_delay.sx(1)
+
+    def sampling_error(circuit):
+        u = program_unitary(circuit_program(circuit, TARGET))
+        return 1 - abs(np.trace(u.conj().T @ simulate_circuit(circuit, TARGET).unitary)) ** 2 / 16
+
+    # the 2 us idle is tracked exactly: only the gates' own sampling error (0.1 ns AWG) remains
+    assert 0 < sampling_error(qc) < 1e-4
+    assert sampling_error(qc) == pytest.approx(sampling_error(no_delay), abs=1e-9)
