@@ -286,13 +286,7 @@ def lindblad_model(
     -------
     LindbladModel
     """
-    h, ops = _validated(hamiltonian, c_ops, sparse=False)
-    return LindbladModel(
-        static_hamiltonian=h,
-        hamiltonian_operators=_hamiltonian_operators(hamiltonian_operators, h.shape),
-        static_dissipators=ops or None,
-        vectorized=vectorized,
-    )
+    return LindbladModel(**_model_arguments(hamiltonian, c_ops, hamiltonian_operators, vectorized))
 
 
 def lindblad_solver(
@@ -316,14 +310,20 @@ def lindblad_solver(
     -------
     Solver
     """
+    return Solver(**_model_arguments(hamiltonian, c_ops, hamiltonian_operators, vectorized), **solver_options)
+
+
+def _model_arguments(
+    hamiltonian: Operator, c_ops: Sequence[Operator], hamiltonian_operators: Sequence[Operator] | None, vectorized: bool
+) -> dict[str, Any]:
+    """Validated keyword arguments shared by :class:`~qiskit_dynamics.models.LindbladModel` and :class:`~qiskit_dynamics.Solver`."""
     h, ops = _validated(hamiltonian, c_ops, sparse=False)
-    return Solver(
-        static_hamiltonian=h,
-        hamiltonian_operators=_hamiltonian_operators(hamiltonian_operators, h.shape),
-        static_dissipators=ops or None,
-        vectorized=vectorized,
-        **solver_options,
-    )
+    return {
+        "static_hamiltonian": h,
+        "hamiltonian_operators": _hamiltonian_operators(hamiltonian_operators, h.shape),
+        "static_dissipators": ops or None,
+        "vectorized": vectorized,
+    }
 
 
 def _hamiltonian_operators(ops: Sequence[Operator] | None, shape: tuple[int, int]) -> np.ndarray | None:
