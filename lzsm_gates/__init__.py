@@ -149,8 +149,13 @@ from .o3l import (
     rates_vs_xi,
     steady_state_concurrence,
 )
-from .circuits import (
+from .qiskit import (
     MAX_CHANNEL_QUBITS,
+    SCHEDULING,
+    U_GATE_TOLERANCE,
+    check_native,
+    delay_seconds,
+    native_device,
     CircuitSimulation,
     LZSMGate,
     LZSMGateSet,
@@ -173,7 +178,7 @@ from .circuits import (
     simulate_circuit,
     simulate_noisy_circuit,
 )
-from .schedules import (
+from .qiskit import (
     FrameChange,
     PulseProgram,
     circuit_program,

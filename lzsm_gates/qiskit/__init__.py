@@ -1,0 +1,90 @@
+r"""LZSM gates in Qiskit: gates, target, scheduling, simulation, pulse programs.
+
+Modules (one concept each):
+
+* :mod:`~lzsm_gates.qiskit.gates`: LZSM gates as Qiskit instructions (exact pulse unitaries);
+* :mod:`~lzsm_gates.qiskit.equivalences`: the ``cx -> sqrt_bswap`` rule registered (explicitly, once)
+  in Qiskit's session equivalence library;
+* :mod:`~lzsm_gates.qiskit.target`: the native gate set and the transpiler :class:`~qiskit.transpiler.Target`;
+* :mod:`~lzsm_gates.qiskit.timeline`: serial / ASAP / ALAP placement of a compiled circuit;
+* :mod:`~lzsm_gates.qiskit.simulation`: closed and open-system pulse-level circuit simulation, counts;
+* :mod:`~lzsm_gates.qiskit.rabi`: comparison with resonant Rabi gates;
+* :mod:`~lzsm_gates.qiskit.schedules`: sampled pulse programs and ``qiskit.pulse`` schedules.
+
+Importing this subpackage does not import :mod:`qiskit.pulse` (only
+:func:`~lzsm_gates.qiskit.schedules.to_schedule` and
+:func:`~lzsm_gates.qiskit.schedules.schedule_unitary` do).
+"""
+
+from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, SqrtBSwapGate, design_u_gate
+from .equivalences import register_sqrt_bswap_equivalences
+from .target import (
+    LZSMGateSet,
+    check_native,
+    delay_seconds,
+    design_gate_set,
+    lzsm_target,
+    native_device,
+    native_gates,
+    play_instruction,
+)
+from .timeline import SCHEDULING, Timeline, circuit_timeline
+from .simulation import (
+    MAX_CHANNEL_QUBITS,
+    CircuitSimulation,
+    NoisyCircuitSimulation,
+    sample_counts,
+    simulate_circuit,
+    simulate_noisy_circuit,
+)
+from .rabi import RabiGate, compare_with_rabi, rabi_gate
+from .schedules import (
+    FrameChange,
+    PulseProgram,
+    circuit_program,
+    gate_program,
+    load_program,
+    program_unitary,
+    save_program,
+    schedule_unitary,
+    to_schedule,
+)
+
+__all__ = [
+    "SqrtBSwapGate",
+    "LZSMGate",
+    "LZSMSqrtBSwapGate",
+    "LZSMUGate",
+    "U_GATE_TOLERANCE",
+    "design_u_gate",
+    "register_sqrt_bswap_equivalences",
+    "LZSMGateSet",
+    "design_gate_set",
+    "lzsm_target",
+    "native_gates",
+    "native_device",
+    "check_native",
+    "play_instruction",
+    "delay_seconds",
+    "SCHEDULING",
+    "Timeline",
+    "circuit_timeline",
+    "CircuitSimulation",
+    "simulate_circuit",
+    "MAX_CHANNEL_QUBITS",
+    "NoisyCircuitSimulation",
+    "simulate_noisy_circuit",
+    "sample_counts",
+    "RabiGate",
+    "rabi_gate",
+    "compare_with_rabi",
+    "FrameChange",
+    "PulseProgram",
+    "gate_program",
+    "circuit_program",
+    "program_unitary",
+    "save_program",
+    "load_program",
+    "to_schedule",
+    "schedule_unitary",
+]

@@ -1,0 +1,204 @@
+r"""LZSM gates as Qiskit instructions.
+
+Every LZSM gate object's matrix (``to_matrix()``, ``numpy.asarray``) is the
+*exact* simulated unitary of its designed pulse, not the ideal target:
+
+* :class:`LZSMGate`: a single-qubit one-period pulse with real idles
+  (:func:`~lzsm_gates.design.design_gate`), e.g. the native ``sx`` and ``x``;
+* :class:`LZSMSqrtBSwapGate`: the entangler
+  :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`
+  (:func:`~lzsm_gates.design.design_bswap`); :class:`SqrtBSwapGate` is its ideal form;
+* :class:`LZSMUGate`: the arbitrary single-qubit ``u``, one pulse per angle
+  triple, designed on first use (:func:`design_u_gate`).
+
+Qubit ordering
+--------------
+:func:`~lzsm_gates.models.coupled_qubits_model` puts qubit 1 on the *left*
+tensor factor, Qiskit is little-endian (the first qarg is the *rightmost*
+factor).  ``LZSMSqrtBSwapGate`` on qargs ``(a, b)`` treats ``a`` as the model's
+qubit 1, so its Qiskit matrix is :math:`S\,U_\mathrm{model}\,S` with the swap
+:math:`S`.  The ideal :math:`\sqrt{\mathrm{bSWAP}}` is swap symmetric.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from qiskit.circuit import Gate, Parameter, QuantumCircuit
+
+from ..design import BSwapDesign, GateDesign, bswap_target, design_gate
+from ..models import qubit_model
+from ..units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_finite
+
+__all__ = ["SqrtBSwapGate", "LZSMGate", "LZSMSqrtBSwapGate", "LZSMUGate", "U_GATE_TOLERANCE", "design_u_gate"]
+
+
+_SWAP = np.eye(4)[[0, 2, 1, 3]]
+
+
+
+def _model_to_qiskit(u: np.ndarray) -> np.ndarray:
+    """Two-qubit matrix in the model order |q1 q2> -> Qiskit order (first qarg = q1 = rightmost factor)."""
+    return _SWAP @ u @ _SWAP
+
+
+
+class SqrtBSwapGate(Gate):
+    r"""Ideal :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`.
+
+    Rotation by :math:`\pi/2` in the :math:`\{|00\rangle, |11\rangle\}` block,
+    identity on :math:`\{|01\rangle, |10\rangle\}`
+    (:func:`~lzsm_gates.design.bswap_target`); swap symmetric, so the same
+    matrix in Qiskit's little-endian order.  Defined as
+    :math:`R_{XX}(\pi/4) R_{YY}(-\pi/4)` (the two commute).
+    """
+
+    def __init__(self, label: str | None = None) -> None:
+        super().__init__("sqrt_bswap", 2, [], label=label)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(2, name=self.name)
+        qc.rxx(np.pi / 4, 0, 1)
+        qc.ryy(-np.pi / 4, 0, 1)
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(bswap_target(), dtype=dtype or complex)
+
+
+
+class LZSMGate(Gate):
+    """A single-qubit LZSM gate whose matrix is the exact unitary of its designed pulse.
+
+    Parameters
+    ----------
+    design : GateDesign
+        A single-qubit design; the real-idle ``design.pulse`` is the one played.
+    name : str, optional
+        Instruction name (default: the design target's name, e.g. ``"sx"``).
+    """
+
+    def __init__(self, design: GateDesign, name: str | None = None) -> None:
+        if design.gap != 1.0:
+            raise LZSMInputError(f"LZSMGate needs a single-qubit design (gap 1), got gap {design.gap}")
+        super().__init__(name or design.target.name, 1, [])
+        self.design = design
+        self._unitary = design.pulse.propagator(qubit_model())
+
+    @property
+    def duration_s(self) -> float:
+        """Duration of the pulse with its idles, in seconds."""
+        return float(self.design.device.time_to_ns(self.design.duration)) * 1e-9
+
+    @property
+    def error(self) -> float:
+        """Exact unitary gate error against the target."""
+        return float(self.design.exact_error)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(1, name=self.name)
+        qc.unitary(self._unitary, [0])
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self._unitary, dtype=dtype or complex)
+
+
+
+class LZSMSqrtBSwapGate(Gate):
+    r"""The :math:`\sqrt{\mathrm{bSWAP}}` entangler with the exact unitary of its LZSM pulse (Qiskit order)."""
+
+    def __init__(self, design: BSwapDesign) -> None:
+        super().__init__("sqrt_bswap", 2, [])
+        self.design = design
+        self._unitary = _model_to_qiskit(design.unitary())
+
+    @property
+    def duration_s(self) -> float:
+        """Duration of the coupler pulse with its idles, in seconds."""
+        return float(self.design.device.time_to_ns(self.design.pulse.duration)) * 1e-9
+
+    @property
+    def error(self) -> float:
+        """Exact 4x4 gate error against :math:`\\sqrt{\\mathrm{bSWAP}}`."""
+        return float(self.design.exact_error)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(2, name=self.name)
+        qc.unitary(self._unitary, [0, 1])
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self._unitary, dtype=dtype or complex)
+
+
+
+class LZSMUGate(Gate):
+    r"""The target's arbitrary single-qubit instruction ``u``: each bound :math:`U(\theta, \phi, \lambda)` is one LZSM pulse.
+
+    The gates paper's central claim is that any single-qubit gate is one
+    period of the drive plus idles; with ``lzsm_target(..., single_qubit="u")``
+    Qiskit's transpiler merges every run of single-qubit gates into one
+    ``u`` and :func:`play_instruction` designs (once, cached) the pulse of
+    each angle triple.  A ``u`` with :math:`\theta \equiv 0 \pmod{2\pi}` is
+    diagonal, :math:`R_z(\phi + \lambda)` up to a global phase, and is played
+    as a virtual Z.
+
+    Parameters
+    ----------
+    device : Device
+        The device the pulses are designed for.
+    """
+
+    def __init__(self, device: Device = DEFAULT_DEVICE) -> None:
+        super().__init__("u", 1, [Parameter("theta"), Parameter("phi"), Parameter("lam")])
+        self.device = device
+
+
+
+#: Largest exact error accepted for a designed ``u`` pulse.
+U_GATE_TOLERANCE = 1e-10
+
+
+
+@lru_cache(maxsize=4096)
+def _design_u(device: Device, angles: tuple[float, float, float]) -> LZSMGate:
+    result = design_gate(_u_matrix(*angles), device, n_refine=3)
+    for design in result.candidates:
+        if design.refined and design.exact_error <= U_GATE_TOLERANCE:
+            return LZSMGate(design, "u")
+    raise ConvergenceError(
+        f"no exactly refined LZSM pulse for U{angles} on {device.name} (best exact error "
+        f"{min(d.exact_error for d in result.candidates):.2g} > {U_GATE_TOLERANCE:g})"
+    )
+
+
+
+def design_u_gate(theta: float, phi: float, lam: float, device: Device = DEFAULT_DEVICE) -> LZSMGate:
+    r"""The one-pulse LZSM design of Qiskit's :math:`U(\theta, \phi, \lambda)` (cached per device and angles).
+
+    Raises
+    ------
+    LZSMInputError
+        Non-finite angles, or a diagonal :math:`U` (:math:`\theta \equiv 0`), which is a virtual Z, not a pulse.
+    ConvergenceError
+        If none of the three best proposals refines to an exact error below :data:`U_GATE_TOLERANCE`.
+    """
+    angles = tuple(float(check_finite(n, v)) for n, v in (("theta", theta), ("phi", phi), ("lam", lam)))
+    if _is_diagonal_u(angles[0]):
+        raise LZSMInputError(f"U with theta = {theta} is diagonal (a virtual Z), not a pulse")
+    return _design_u(device, tuple(round(a, 12) for a in angles))
+
+
+
+def _is_diagonal_u(theta: float) -> bool:
+    return abs(np.sin(theta / 2)) < 1e-12
+
+
+
+def _u_matrix(theta: float, phi: float, lam: float) -> np.ndarray:
+    """Qiskit's :class:`UGate` matrix."""
+    c, s = np.cos(theta / 2), np.sin(theta / 2)
+    return np.array([[c, -np.exp(1j * lam) * s], [np.exp(1j * phi) * s, np.exp(1j * (phi + lam)) * c]])

@@ -1,0 +1,284 @@
+r"""The native LZSM gate set of a device as a Qiskit :class:`~qiskit.transpiler.Target`.
+
+A device of identical small-gap qubits (gap :math:`\Delta`) with driven
+couplings gets the universal basis
+
+* ``sx`` and ``x``: one-period LZSM pulses with real idles (:class:`~lzsm_gates.qiskit.gates.LZSMGate`),
+  or the arbitrary ``u`` (:class:`~lzsm_gates.qiskit.gates.LZSMUGate`), one pulse per single-qubit gate;
+* ``rz``: a virtual Z (frame change, McKay et al. 2017), zero duration and error;
+* ``sqrt_bswap``: the entangler on coupled pairs (:class:`~lzsm_gates.qiskit.gates.LZSMSqrtBSwapGate`);
+* optionally ``id``: a one-period identity :math:`U(T) = \pm I` of chosen
+  duration (:func:`~lzsm_gates.design.design_identity`).
+
+Durations and error rates in :func:`lzsm_target` come from the exact
+simulation of the designed pulses.  This module also says what plays each
+native instruction (:func:`play_instruction`) and how long it lasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from qiskit.circuit import Gate, Measure, Parameter
+from qiskit.circuit.library import RZGate
+from qiskit.transpiler import CouplingMap, InstructionProperties, Target
+
+from ..design import design_bswap, design_gate, design_identity
+from ..units import DEFAULT_DEVICE, Device, LZSMInputError
+from .equivalences import register_sqrt_bswap_equivalences
+from .gates import LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
+
+__all__ = [
+    "LZSMGateSet",
+    "design_gate_set",
+    "lzsm_target",
+    "native_gates",
+    "native_device",
+    "check_native",
+    "play_instruction",
+    "delay_seconds",
+]
+
+
+@dataclass(frozen=True)
+class LZSMGateSet:
+    """Native LZSM gates of one device (identical qubits, symmetric couplings).
+
+    Attributes
+    ----------
+    device : Device
+    sx, x : LZSMGate
+        Single-qubit LZSM gates.
+    sqrt_bswap : LZSMSqrtBSwapGate
+        The entangler.
+    identity : LZSMGate or None
+        One-period identity (``id``), if requested.
+    """
+
+    device: Device
+    sx: LZSMGate
+    x: LZSMGate
+    sqrt_bswap: LZSMSqrtBSwapGate
+    identity: LZSMGate | None = None
+
+    @property
+    def gates(self) -> dict[str, Gate]:
+        """Timed native gates by instruction name."""
+        out: dict[str, Gate] = {"sx": self.sx, "x": self.x, "sqrt_bswap": self.sqrt_bswap}
+        if self.identity is not None:
+            out["id"] = self.identity
+        return out
+
+    def table(self) -> list[dict[str, Any]]:
+        """Rows ``name, qubits, duration_ns, exact_error, amplitude, frequency`` (internal units for the last two)."""
+        return [
+            {
+                "name": name,
+                "qubits": g.num_qubits,
+                "duration_ns": g.duration_s * 1e9,
+                "exact_error": g.error,
+                "amplitude": g.design.pulse.amplitude,
+                "frequency": g.design.pulse.frequency,
+            }
+            for name, g in self.gates.items()
+        ]
+
+
+
+@lru_cache(maxsize=8)
+def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | None = None) -> LZSMGateSet:
+    """Design (and cache) the native gates of ``device``: ``sx``, ``x``, ``sqrt_bswap`` and optionally ``id``.
+
+    Parameters
+    ----------
+    device : Device
+        Gap, drive bounds, AWG sample time.
+    identity_duration : float, optional
+        Duration of the LZSM identity in internal units (:math:`1/\\Delta`); ``None``: no ``id``.
+    """
+    ident = None if identity_duration is None else LZSMGate(design_identity(identity_duration, device), "id")
+    return LZSMGateSet(
+        device=device,
+        sx=LZSMGate(design_gate("sx", device).best),
+        x=LZSMGate(design_gate("x", device).best),
+        sqrt_bswap=LZSMSqrtBSwapGate(design_bswap(device)),
+        identity=ident,
+    )
+
+
+
+def _edges(num_qubits: int, coupling_map: CouplingMap | Iterable[Sequence[int]] | None, bidirectional: bool) -> list[tuple[int, int]]:
+    if coupling_map is None:
+        pairs = [(i, i + 1) for i in range(num_qubits - 1)]
+    else:
+        pairs = [tuple(int(q) for q in e) for e in (coupling_map.get_edges() if isinstance(coupling_map, CouplingMap) else coupling_map)]
+    out: list[tuple[int, int]] = []
+    for p in pairs:
+        if len(p) != 2 or p[0] == p[1] or not all(0 <= q < num_qubits for q in p):
+            raise LZSMInputError(f"coupling {p} must join two different qubits among 0..{num_qubits - 1}")
+        for e in (p, p[::-1]) if bidirectional else (p,):
+            if e not in out:
+                out.append(e)
+    return out
+
+
+
+def lzsm_target(
+    device: Device = DEFAULT_DEVICE,
+    num_qubits: int = 2,
+    coupling_map: CouplingMap | Iterable[Sequence[int]] | None = None,
+    *,
+    identity_duration: float | None = None,
+    bidirectional: bool = True,
+    gate_set: LZSMGateSet | None = None,
+    single_qubit: str = "sx",
+) -> Target:
+    """A Qiskit :class:`~qiskit.transpiler.Target` whose native gates are LZSM designs.
+
+    Instructions: the single-qubit set, ``rz`` (virtual Z, zero duration and
+    error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the coupled pairs,
+    ``measure``, and ``id`` if ``identity_duration`` is given.  Durations (s)
+    and errors are the exact simulated ones.  Registers the ``cx`` equivalence
+    (:func:`register_sqrt_bswap_equivalences`).
+
+    Parameters
+    ----------
+    device : Device
+    num_qubits : int
+    coupling_map : CouplingMap or iterable of pairs, optional
+        Driven couplings; default the linear chain ``(0, 1), (1, 2), ...``.
+    identity_duration : float, optional
+        LZSM identity duration (internal units).
+    bidirectional : bool
+        Add each coupling in both directions (the gate is symmetric for equal gaps).
+    gate_set : LZSMGateSet, optional
+        Reuse designed gates (default :func:`design_gate_set`).
+    single_qubit : {"sx", "u"}
+        ``"sx"``: the calibrated ``sx`` and ``x`` pulses (:class:`LZSMGate`;
+        a generic single-qubit gate compiles to two of them between virtual Z).
+        ``"u"``: the arbitrary ``u`` (:class:`LZSMUGate`), one pulse per
+        single-qubit gate, designed on first use (about 0.3 s each, cached);
+        its duration and error depend on the angles and are left unset in the target.
+
+    Raises
+    ------
+    LZSMInputError
+        Fewer than one qubit, a coupling outside the device, or an unknown ``single_qubit``.
+    """
+    if int(num_qubits) < 1:
+        raise LZSMInputError(f"num_qubits must be >= 1, got {num_qubits}")
+    if single_qubit not in ("sx", "u"):
+        raise LZSMInputError(f"single_qubit must be 'sx' or 'u', got {single_qubit!r}")
+    gs = gate_set or design_gate_set(device, identity_duration)
+    register_sqrt_bswap_equivalences()
+    target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
+    qubits = [(q,) for q in range(int(num_qubits))]
+    for name, gate in gs.gates.items():
+        if gate.num_qubits == 1 and (single_qubit == "sx" or name == "id"):
+            props = {q: InstructionProperties(duration=gate.duration_s, error=gate.error) for q in qubits}
+            target.add_instruction(gate, props, name=name)
+    if single_qubit == "u":
+        target.add_instruction(LZSMUGate(gs.device), {q: None for q in qubits})
+    target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
+    edges = _edges(int(num_qubits), coupling_map, bidirectional)
+    if edges:
+        g = gs.sqrt_bswap
+        target.add_instruction(g, {e: InstructionProperties(duration=g.duration_s, error=g.error) for e in edges})
+    target.add_instruction(Measure(), {q: None for q in qubits})
+    return target
+
+
+
+_NOT_GATES = ("barrier", "measure", "delay")  # no pulse: synchronisation, idle time, readout
+
+
+
+def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
+    """The timed LZSM gates by instruction name, and the target that restricts their qubits (if ``gates`` is one).
+
+    Raises
+    ------
+    LZSMInputError
+        If there is no LZSM gate among ``gates``.
+    """
+    native, target = _split_native(gates)
+    if not native:
+        raise LZSMInputError("no LZSM native gate found: pass lzsm_target(...), an LZSMGateSet or a name -> gate mapping")
+    return native, target
+
+
+
+def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
+    if isinstance(gates, Target):
+        ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
+        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate))}, gates
+    if isinstance(gates, LZSMGateSet):
+        return gates.gates, None
+    return dict(gates), None
+
+
+
+def check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> None:
+    """Raise LZSMInputError unless ``target`` (if any) offers instruction ``name`` on ``qargs`` (barriers, delays and
+    measurements always pass)."""
+    if name in _NOT_GATES:
+        return
+    if target is not None and not target.instruction_supported(name, qargs):
+        raise LZSMInputError(f"instruction {name} on qubits {qargs} is not native to the target: transpile first")
+
+
+
+def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | float:
+    """What plays a native instruction: its LZSM gate (a pulse), or a float, the angle of a virtual Z.
+
+    ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
+    a ``u`` is its own designed pulse (:func:`design_u_gate`); every other
+    name is the gate of ``native``.
+    """
+    name = operation.name
+    if name == "rz":
+        return float(operation.params[0])
+    if name == "u" and isinstance(native.get("u"), LZSMUGate):
+        theta, phi, lam = (float(p) for p in operation.params)
+        if _is_diagonal_u(theta):
+            return phi + lam
+        return design_u_gate(theta, phi, lam, native["u"].device)
+    if name not in native:
+        raise LZSMInputError(f"{name} is not an LZSM native gate (native: rz, {', '.join(native)}): transpile first")
+    return native[name]
+
+
+
+def native_device(native: Mapping[str, Gate]) -> Device:
+    """The device the native gates of :func:`native_gates` were designed for."""
+    return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values())
+
+
+
+_SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12}
+
+
+
+def delay_seconds(operation: Any, device: Device) -> float:
+    """Duration of a Qiskit ``Delay`` in seconds (unit ``dt`` is the device's AWG sample time)."""
+    if operation.unit == "dt":
+        return float(operation.duration) * device.dt_ns * 1e-9
+    if operation.unit not in _SECONDS:
+        raise LZSMInputError(f"delay unit must be dt or one of {', '.join(_SECONDS)}, got {operation.unit!r}")
+    return float(operation.duration) * _SECONDS[operation.unit]
+
+
+
+def _duration_s(native: Mapping[str, Gate], device: Device) -> Callable[[Any], float]:
+    """Duration function (seconds) of the instructions of a compiled circuit, for :func:`circuit_timeline`."""
+
+    def duration(inst: Any) -> float:
+        op = inst.operation
+        if op.name == "delay":
+            return delay_seconds(op, device)
+        played = play_instruction(op, native)
+        return 0.0 if isinstance(played, float) else played.duration_s
+
+    return duration
