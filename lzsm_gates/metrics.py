@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .units import LZSMInputError
+from .operators import PAULI_Y, tensor
+from .units import LZSMInputError, check_integer
 
 __all__ = [
     "unitary_superoperator",
@@ -92,7 +93,7 @@ def check_unitary(name: str, matrix: np.ndarray, *, atol: float = 1e-8) -> np.nd
 # Entanglement measures and reduced states
 # ---------------------------------------------------------------------------
 
-_SIGMA_YY = np.kron(np.array([[0, -1j], [1j, 0]]), np.array([[0, -1j], [1j, 0]])).real  # real symmetric
+_SIGMA_YY = tensor(PAULI_Y, PAULI_Y).real  # real symmetric
 
 
 def unitary_superoperator(u: np.ndarray) -> np.ndarray:
@@ -267,9 +268,7 @@ def reduced_qubit_state(state: np.ndarray, n_fock: int, *, pure: bool | None = N
     -------
     ndarray, shape (..., 4, 4)
     """
-    if int(n_fock) != n_fock or n_fock < 1:
-        raise LZSMInputError(f"n_fock must be a positive integer, got {n_fock!r}")
-    return partial_trace(state, [2, 2, int(n_fock)], [0, 1], pure=pure)
+    return partial_trace(state, [2, 2, check_integer("n_fock", n_fock, minimum=1)], [0, 1], pure=pure)
 
 
 def concurrence(state: np.ndarray, *, pure: bool | None = None, signed: bool = False) -> np.ndarray:

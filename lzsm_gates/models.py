@@ -24,7 +24,8 @@ protocols uses a cosine detuning drive.  One class,
 (:mod:`lzsm_gates.propagate`), the Floquet analysis and the
 qiskit-dynamics :class:`~qiskit_dynamics.Solver` are all built from it.
 
-Tensor products put qubit 1 on the left: the two-qubit basis is
+Tensor products put qubit 1 on the left (the ``"model"`` order of
+:mod:`lzsm_gates.operators`): the two-qubit basis is
 :math:`|q_1 q_2\rangle` = ``|00>, |01>, |10>, |11>``.
 """
 
@@ -37,24 +38,16 @@ import numpy as np
 import scipy.sparse as sp
 from qiskit_dynamics import Signal, Solver
 
+from .operators import PAULI_I, PAULI_X, PAULI_Y, PAULI_Z, embed, tensor  # noqa: F401 - PAULI_* re-exported (old home)
 from .units import LZSMInputError, check_finite, check_positive
 
 __all__ = [
-    "PAULI_I",
-    "PAULI_X",
-    "PAULI_Y",
-    "PAULI_Z",
     "DrivenModel",
     "qubit_model",
     "coupled_qubits_model",
     "check_matrix",
     "check_hermitian",
 ]
-
-PAULI_I = np.eye(2, dtype=complex)
-PAULI_X = np.array([[0, 1], [1, 0]], dtype=complex)
-PAULI_Y = np.array([[0, -1j], [1j, 0]], dtype=complex)
-PAULI_Z = np.array([[1, 0], [0, -1]], dtype=complex)
 
 Waveform = Literal["sin", "cos"]
 _WAVEFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"sin": np.sin, "cos": np.cos}
@@ -231,7 +224,7 @@ def coupled_qubits_model(gap1: float = 1.0, gap2: float = 1.0) -> DrivenModel:
     """
     d1 = float(check_positive("gap1", gap1))
     d2 = float(check_positive("gap2", gap2))
-    static = -0.5 * d1 * np.kron(PAULI_Z, PAULI_I) - 0.5 * d2 * np.kron(PAULI_I, PAULI_Z)
+    static = -0.5 * d1 * embed(PAULI_Z, 0, 2) - 0.5 * d2 * embed(PAULI_Z, 1, 2)
     return DrivenModel(
-        static, np.kron(PAULI_X, PAULI_X), "sin", labels=("00", "01", "10", "11"), parity=np.kron(PAULI_Z, PAULI_I)
+        static, tensor(PAULI_X, PAULI_X), "sin", labels=("00", "01", "10", "11"), parity=embed(PAULI_Z, 0, 2)
     )

@@ -54,9 +54,10 @@ from scipy.linalg import expm
 from .baths import Bath
 from .floquet import Coupling, FloquetBasis, FloquetRates, default_kmax, floquet_basis
 from .metrics import average_gate_fidelity, gate_error, unitary_superoperator
-from .models import PAULI_I, PAULI_X, DrivenModel, qubit_model
+from .models import DrivenModel, qubit_model
+from .operators import PAULI_X, embed
 from .pulses import LZSMPulse, rz
-from .units import LZSMInputError, check_finite, check_positive
+from .units import LZSMInputError, check_finite, check_integer, check_positive
 
 __all__ = [
     "GateNoise",
@@ -89,21 +90,14 @@ def qubit_couplings(num_qubits: int, baths: Bath | Sequence[Bath], operator: np.
     LZSMInputError
         If the number of baths is not ``num_qubits``.
     """
-    n = int(check_positive("num_qubits", num_qubits))
+    n = check_integer("num_qubits", num_qubits, minimum=1)
     per_qubit = [baths] * n if isinstance(baths, Bath) else list(baths)
     if len(per_qubit) != n or not all(isinstance(b, Bath) for b in per_qubit):
         raise LZSMInputError(f"baths must be one Bath or a sequence of {n} Bath objects, got {baths!r}")
     op = np.asarray(operator, dtype=complex)
     if op.shape != (2, 2):
         raise LZSMInputError(f"operator must be a single-qubit (2, 2) matrix, got shape {op.shape}")
-    couplings = []
-    for q, bath in enumerate(per_qubit):
-        factors = [op if k == q else PAULI_I for k in range(n)]
-        x = factors[0]
-        for f in factors[1:]:
-            x = np.kron(x, f)
-        couplings.append((x, bath))
-    return couplings
+    return [(embed(op, q, n), bath) for q, bath in enumerate(per_qubit)]
 
 
 def _couplings_for(model: DrivenModel, noise: Noise) -> list[Coupling]:
@@ -156,7 +150,7 @@ def periodic_channel(
     """
     a = float(check_finite("amplitude", amplitude))
     w = float(check_positive("frequency", frequency))
-    n = int(check_positive("periods", periods))
+    n = check_integer("periods", periods, minimum=1)
     couplings = _couplings_for(model, noise)
     k = default_kmax(model, a, w) if kmax is None else kmax
     basis = floquet_basis(model, a, w, kmax=k)

@@ -69,13 +69,15 @@ from .floquet import (
     stationary_populations,
 )
 from .metrics import concurrence
-from .models import PAULI_I, PAULI_X, PAULI_Z, DrivenModel
+from .models import DrivenModel
+from .operators import PAULI_X, PAULI_Z, SIGMA_MINUS, SIGMA_PLUS, embed, tensor
 from .sweeps import Axis, run_sweep
 from .units import LZSMInputError, check_finite, check_positive
 
 __all__ = [
     "DEFAULT_CUTOFF",
     "O3LParams",
+    "O3LSteadyState",
     "o3l_model",
     "o3l_coupling",
     "o3l_eigenstates",
@@ -98,12 +100,11 @@ __all__ = [
 #: Default bath cutoff in units of omega (not given in the paper; see module docstring).
 DEFAULT_CUTOFF = 50.0
 
-_SIGMA_PLUS = np.array([[0, 1], [0, 0]], dtype=complex)  # |0><1|
-_Z1 = np.kron(PAULI_Z, PAULI_I)
-_Z2 = np.kron(PAULI_I, PAULI_Z)
-_X1 = np.kron(PAULI_X, PAULI_I)
-_X2 = np.kron(PAULI_I, PAULI_X)
-_FLIP = np.kron(_SIGMA_PLUS, _SIGMA_PLUS.conj().T)  # s+1 s-2
+_Z1 = embed(PAULI_Z, 0, 2)
+_Z2 = embed(PAULI_Z, 1, 2)
+_X1 = embed(PAULI_X, 0, 2)
+_X2 = embed(PAULI_X, 1, 2)
+_FLIP = tensor(SIGMA_PLUS, SIGMA_MINUS)  # s+1 s-2
 _FLIPFLOP = _FLIP + _FLIP.conj().T
 _DRIVE = -0.5 * (_Z1 + _Z2)
 _LABELS = ("00", "01", "10", "11")

@@ -17,6 +17,7 @@ from matplotlib.colors import LogNorm
 
 if TYPE_CHECKING:
     from .design import DesignResult, OperatingCurve
+    from .qiskit.rabi import RabiComparison
 
 
 __all__ = [
@@ -197,23 +198,22 @@ def plot_error_along_curves(results: dict[str, "DesignResult"]) -> plt.Figure:
     return fig
 
 
-def plot_rabi_comparison(rows: list[dict]) -> plt.Figure:
+def plot_rabi_comparison(comparison: RabiComparison) -> plt.Figure:
     """Gate error vs duration: LZSM designs against resonant Rabi (RWA) gates on the same small-gap qubit.
 
-    ``rows`` come from :func:`lzsm_gates.circuits.compare_with_rabi`; rows with
-    an open-system error (``noisy_error`` not NaN) are drawn dashed / open.
+    ``comparison`` comes from :func:`lzsm_gates.qiskit.compare_with_rabi`; with
+    an open-system error (``noisy_error`` not NaN) the gates are also drawn dashed / open.
     """
     fig, ax = plt.subplots(figsize=(6, 4))
-    for k, target in enumerate(sorted({r["target"] for r in rows})):
-        rabi = sorted((r for r in rows if r["target"] == target and r["kind"] == "rabi"), key=lambda r: r["duration_ns"])
-        lzsm = [r for r in rows if r["target"] == target and r["kind"] == "lzsm"]
+    for k, target in enumerate(comparison.targets):
+        rabi, lzsm = list(comparison.rabi(target)), [comparison.lzsm(target)]
         color = f"C{k}"
         for key, style, note in (("exact_error", "-", "closed"), ("noisy_error", "--", "with noise")):
-            if not all(np.isfinite(r.get(key, np.nan)) for r in rabi + lzsm):
+            if not all(np.isfinite(getattr(r, key)) for r in rabi + lzsm):
                 continue
-            ax.loglog([r["duration_ns"] for r in rabi], [max(r[key], 1e-16) for r in rabi], "o" + style, color=color,
+            ax.loglog([r.duration_ns for r in rabi], [max(getattr(r, key), 1e-16) for r in rabi], "o" + style, color=color,
                       mfc=color if style == "-" else "none", label=f"{target}: resonant Rabi ({note})")
-            ax.loglog([r["duration_ns"] for r in lzsm], [max(r[key], 1e-16) for r in lzsm], "*", ms=14, color=color,
+            ax.loglog([r.duration_ns for r in lzsm], [max(getattr(r, key), 1e-16) for r in lzsm], "*", ms=14, color=color,
                       mfc=color if style == "-" else "none", label=f"{target}: LZSM ({note})")
     ax.set_xlabel("gate duration (ns)")
     ax.set_ylabel("gate error $1 - F_{avg}$")

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 from qiskit_dynamics import Signal
 
-from .models import PAULI_Z, DrivenModel
+from .models import _WAVEFORMS, DrivenModel, Waveform
+from .operators import PAULI_Z
 from .propagate import period_propagator, static_propagator
 from .units import Device, LZSMInputError, check_finite, check_positive
 
@@ -94,6 +95,41 @@ class LZSMPulse:
     def samples(self, model: DrivenModel, dt: float) -> np.ndarray:
         """Drive samples at the midpoints of ``dt``-long intervals (see :meth:`times`)."""
         return np.asarray(self.signal(model)(self.times(dt)), dtype=float)
+
+    def num_samples(self, dt: float) -> int:
+        """Length of the pulse on an AWG grid of step ``dt``: ``round(duration / dt)`` samples."""
+        return int(round(self.duration / float(check_positive("dt", dt))))
+
+    def sample_blocks(self, dt: float, waveform: Waveform = "sin") -> tuple[int, np.ndarray, int]:
+        r"""The pulse on an AWG grid whose samples start on the grid: idle, drive, idle.
+
+        The leading idle is ``round(t1/dt)`` samples; the drive period starts
+        on that sample edge and lasts ``round((t1 + T)/dt)`` minus the idle
+        samples, each holding the drive :math:`A f(\omega t)` at the sample
+        midpoint :math:`t = (k + 1/2)\,dt` (``k`` counted from the drive's
+        first sample); the trailing idle fills the pulse to
+        :meth:`num_samples`.  Each timing edge moves by at most :math:`dt/2`.
+
+        Parameters
+        ----------
+        dt : float
+            Sample time (internal units), > 0.
+        waveform : {"sin", "cos"}
+            :math:`f` (``"sin"`` for the gate models).
+
+        Returns
+        -------
+        (n_before, drive, n_after) : (int, ndarray, int)
+            Idle samples before, drive samples (units of :math:`\Delta`),
+            idle samples after.
+        """
+        step = float(check_positive("dt", dt))
+        if waveform not in _WAVEFORMS:
+            raise LZSMInputError(f"waveform must be one of {sorted(_WAVEFORMS)}, got {waveform!r}")
+        n1 = int(round(self.idle_before / step))
+        n_drive = int(round((self.idle_before + self.period) / step)) - n1
+        drive = self.amplitude * _WAVEFORMS[waveform](self.frequency * (np.arange(n_drive) + 0.5) * step)
+        return n1, drive, self.num_samples(step) - n1 - n_drive
 
     def propagator(self, model: DrivenModel, period_unitary: np.ndarray | None = None) -> np.ndarray:
         """Exact unitary of the whole pulse (Magnus one-period propagator plus analytic idles and frames).

@@ -31,6 +31,8 @@ __all__ = [
     "check_positive",
     "check_finite",
     "check_in_range",
+    "check_integer",
+    "check_choice",
 ]
 
 
@@ -173,3 +175,61 @@ def _unit_key(unit: str) -> str:
 
 DEFAULT_DEVICE = Device()
 """Default device: a 20 MHz small-gap qubit (heavy-fluxonium scale), 0.1 ns AWG samples."""
+
+
+# ---------------------------------------------------------------------------
+# Shared argument checks (one implementation for every module)
+# ---------------------------------------------------------------------------
+
+
+def check_integer(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return ``value`` as an ``int``, raising unless it is an integer in ``[minimum, maximum]``.
+
+    Python and NumPy integers are accepted, and so are real scalars with an
+    integral value (``3.0``); booleans, non-integral or non-finite numbers,
+    strings and arrays are refused.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in the error message.
+    value : int
+        The value to check.
+    minimum, maximum : int, optional
+        Inclusive bounds (``None``: unbounded on that side).
+
+    Raises
+    ------
+    LZSMInputError
+        If ``value`` is not an integer in the range; the message names the
+        parameter and the range.
+    """
+    low = "-inf" if minimum is None else str(minimum)
+    high = "inf)" if maximum is None else f"{maximum}]"
+    bracket = "(" if minimum is None else "["
+    message = f"{name} must be an integer in {bracket}{low}, {high}, got {value!r}"
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise LZSMInputError(message)
+    if isinstance(value, (int, np.integer)):
+        out = int(value)
+    elif isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        out = int(value)
+    else:
+        raise LZSMInputError(message)
+    if (minimum is not None and out < minimum) or (maximum is not None and out > maximum):
+        raise LZSMInputError(message)
+    return out
+
+
+def check_choice(name: str, value: Any, choices: tuple[Any, ...]) -> Any:
+    """Return ``value``, raising unless it is one of ``choices`` (the message lists them).
+
+    Raises
+    ------
+    LZSMInputError
+        If ``value`` is not in ``choices``.
+    """
+    if np.ndim(value) != 0 or isinstance(value, (bool, np.bool_)) or value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise LZSMInputError(f"{name} must be one of {allowed}, got {value!r}")
+    return value

@@ -17,12 +17,10 @@ from lzsm_gates.circuits import (
     LZSMGate,
     SqrtBSwapGate,
     circuit_timeline,
-    compare_with_rabi,
     design_gate_set,
     design_u_gate,
     play_instruction,
     lzsm_target,
-    rabi_gate,
     sample_counts,
     simulate_circuit,
     simulate_noisy_circuit,
@@ -120,19 +118,6 @@ def test_errors_for_missing_qubits_and_couplings():
         lzsm_target(DEVICE, 2, [(0, 2)], gate_set=GATES)
     with pytest.raises(LZSMInputError, match="transpile first"):
         simulate_circuit(_bell(), GATES)
-
-
-def test_rabi_comparison_table():
-    assert rabi_gate("x", 32).exact_error < 2e-5
-    rows = compare_with_rabi(DEVICE, periods=(1, 4, 32), gate_set=GATES)
-    for t in ("x", "sx"):
-        lz = next(r for r in rows if r["target"] == t and r["kind"] == "lzsm")
-        rabi = [r for r in rows if r["target"] == t and r["kind"] == "rabi"]
-        # every Rabi gate is either slower or less accurate than the LZSM design
-        assert all(r["duration_ns"] > lz["duration_ns"] or r["exact_error"] > 1e-3 for r in rabi)
-        assert lz["exact_error"] < 1e-10
-    with pytest.raises(LZSMInputError):
-        rabi_gate("h", 4)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -235,20 +220,6 @@ def test_noisy_circuit_errors():
         simulate_noisy_circuit(big, TARGET, NOISE)
     with pytest.raises(LZSMInputError, match="transpile first"):
         simulate_noisy_circuit(_bell(), GATES, NOISE)
-
-
-def test_rabi_comparison_under_noise():
-    """Long Rabi gates approach the analytic limit 1 - F_avg = Gamma_1 t / 3 (sigma_x coupling, no pure dephasing);
-    the LZSM gates beat every Rabi gate once decoherence counts."""
-    rows = compare_with_rabi(DEVICE, periods=(1, 2, 4, 64), gate_set=GATES, noise=NOISE)
-    gamma1 = 2 * np.pi * (NOISE.spectrum(1.0) + NOISE.spectrum(-1.0))
-    for t in ("x", "sx"):
-        lz = next(r for r in rows if r["target"] == t and r["kind"] == "lzsm")
-        rabi = [r for r in rows if r["target"] == t and r["kind"] == "rabi"]
-        assert all(r["noisy_error"] > lz["noisy_error"] for r in rabi)
-        longest = rabi[-1]
-        assert longest["noisy_error"] == pytest.approx(gamma1 * 2 * np.pi * 64 / 3, rel=0.15)
-    assert all(np.isnan(r["noisy_error"]) for r in compare_with_rabi(DEVICE, periods=(1,), gate_set=GATES))
 
 
 # --------------------------------------------------------------------------- arbitrary single-qubit gates in one pulse

@@ -108,10 +108,6 @@ print("saved", path)
 # ## LZSM against resonant Rabi gates on the same small-gap qubit
 
 # %%
-rows = compare_with_rabi(device, noise=bath)
-for r in rows:
-    print(
-        f"{r['target']:>2} {r['kind']:>5}: {r['duration_ns']:8.1f} ns, "
-        f"closed error {r['exact_error']:.1e}, with noise {r['noisy_error']:.1e}"
-    )
-fig = plotting.plot_rabi_comparison(rows)
+comparison = compare_with_rabi(device, noise=bath)
+print(comparison.table())
+fig = plotting.plot_rabi_comparison(comparison)

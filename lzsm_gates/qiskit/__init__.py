@@ -37,7 +37,7 @@ from .simulation import (
     simulate_circuit,
     simulate_noisy_circuit,
 )
-from .rabi import RabiGate, compare_with_rabi, rabi_gate
+from .rabi import RabiComparison, RabiComparisonRow, RabiGate, compare_with_rabi, rabi_gate
 from .schedules import (
     FrameChange,
     PulseProgram,
@@ -78,6 +78,8 @@ __all__ = [
     "RabiGate",
     "rabi_gate",
     "compare_with_rabi",
+    "RabiComparison",
+    "RabiComparisonRow",
     "FrameChange",
     "PulseProgram",
     "gate_program",

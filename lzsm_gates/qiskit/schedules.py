@@ -86,7 +86,7 @@ import numpy as np
 from qiskit.circuit import CircuitInstruction, QuantumCircuit
 from qiskit.transpiler import Target
 
-from ..models import PAULI_I, PAULI_X, PAULI_Z
+from ..operators import PAULI_X, PAULI_Z, embed, tensor
 from ..propagate import expm_hermitian
 from ..pulses import LZSMPulse
 from ..units import Device, LZSMInputError
@@ -157,11 +157,11 @@ class PulseProgram:
         """Drive operator :math:`O_c` of a channel on all qubits (Qiskit order: qubit 0 rightmost)."""
         kind, idx = channel[0], int(channel[1:])
         qubits = (idx,) if kind == "d" else self.couplers[idx]
-        return _embed(PAULI_X, qubits, self.num_qubits)
+        return embed(tensor(*[PAULI_X] * len(qubits)), qubits, self.num_qubits, order="qiskit")
 
     def static(self) -> np.ndarray:
         r""":math:`H_0 = -\tfrac{\Delta}{2}\sum_q \sigma_{z,q}` (identical gaps, internal units)."""
-        return sum(-0.5 * _embed(PAULI_Z, (q,), self.num_qubits) for q in range(self.num_qubits))
+        return sum(-0.5 * embed(PAULI_Z, q, self.num_qubits, order="qiskit") for q in range(self.num_qubits))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable form (samples as lists)."""
@@ -189,28 +189,6 @@ class PulseProgram:
         )
 
 
-def _embed(op: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
-    """``op`` on each of ``qubits`` (tensor product), identity elsewhere; Qiskit order."""
-    out = np.eye(1, dtype=complex)
-    for q in reversed(range(n)):
-        out = np.kron(out, op if q in qubits else PAULI_I)
-    return out
-
-
-def _gate_samples(pulse: LZSMPulse, dt: float) -> int:
-    """Length of a gate in AWG samples, ``round(duration/dt)``."""
-    return int(round(pulse.duration / dt))
-
-
-def _pulse_blocks(pulse: LZSMPulse, dt: float) -> tuple[int, np.ndarray, int]:
-    """Leading idle (samples), drive-period samples (midpoint values), trailing idle (samples)."""
-    n1 = int(round(pulse.idle_before / dt))
-    n_drive = int(round((pulse.idle_before + pulse.period) / dt)) - n1
-    mid = (np.arange(n_drive) + 0.5) * dt
-    drive = pulse.amplitude * np.sin(pulse.frequency * mid)
-    return n1, drive, _gate_samples(pulse, dt) - n1 - n_drive
-
-
 class _Builder:
     """Writes gates into per-channel sample buffers of ``length`` samples, each at its start sample."""
 
@@ -230,7 +208,7 @@ class _Builder:
             raise LZSMInputError(f"amplitude {pulse.amplitude:.4g} exceeds the AWG full scale max_amplitude = {self.device.max_amplitude:g}")
         if virtual_z:
             self.frame(channel, start, -pulse.vz_before)
-        n1, drive, n2 = _pulse_blocks(pulse, self.device.dt)
+        n1, drive, n2 = pulse.sample_blocks(self.device.dt)
         t = start
         for kind, n in (("delay", n1), ("play", drive.size), ("delay", n2)):
             if n:
@@ -262,11 +240,11 @@ def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False)
         if virtual_z:
             raise LZSMInputError("virtual_z applies to single-qubit gates only (the entangler uses real idles)")
         pulse = gate.design.pulse
-        b = _Builder(device, 2, ((0, 1),), _gate_samples(pulse, device.dt))
+        b = _Builder(device, 2, ((0, 1),), pulse.num_samples(device.dt))
         b.play("u0", pulse, 0)
     elif isinstance(gate, LZSMGate):
         pulse = gate.design.virtual_z_pulse if virtual_z else gate.design.pulse
-        b = _Builder(device, 1, (), _gate_samples(pulse, device.dt))
+        b = _Builder(device, 1, (), pulse.num_samples(device.dt))
         b.play("d0", pulse, 0, virtual_z)
     else:
         raise LZSMInputError(f"gate_program needs an LZSMGate or LZSMSqrtBSwapGate, got {type(gate).__name__}")
@@ -315,7 +293,7 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
         if inst.operation.name == "delay":  # an idle gap of the timeline, frame-tracked below
             return int(round(delay_seconds(inst.operation, device) * 1e9 / device.dt_ns))
         played = play_instruction(inst.operation, native)
-        return 0 if isinstance(played, float) else _gate_samples(played.design.pulse, device.dt)
+        return 0 if isinstance(played, float) else played.design.pulse.num_samples(device.dt)
 
     timeline = circuit_timeline(compiled, gate_samples, scheduling)
     b = _Builder(device, n, tuple(couplers), int(timeline.total))
@@ -371,7 +349,7 @@ def _frame_unitary(program: PulseProgram, f: FrameChange) -> np.ndarray:
     if not f.channel.startswith("d"):
         raise LZSMInputError(f"frame changes are defined on qubit drive channels d<q> only, got {f.channel}")
     rz = np.diag([np.exp(0.5j * f.phase), np.exp(-0.5j * f.phase)])
-    return _embed(rz, (int(f.channel[1:]),), program.num_qubits)
+    return embed(rz, int(f.channel[1:]), program.num_qubits, order="qiskit")
 
 
 def save_program(program: PulseProgram, path: str | Path) -> Path:
