@@ -2,7 +2,7 @@ r"""Approximate one-period propagators of the driven qubit, behind one interface
 
 Each approximation maps :math:`(A, \omega, \Delta)` to :math:`U(T)` (shape
 (..., 2, 2)) for :math:`H = -\tfrac{\Delta}{2}\sigma_z + A\sin(\omega t)\sigma_x`
-(gates paper Sec. II and Appendix B):
+(docs: Physics, Sec. 2; gates paper Appendix B):
 
 ``"chrw"``
     CHRW with the self-consistent :math:`\xi` (:mod:`lzsm_gates.chrw`).

@@ -30,7 +30,7 @@ which is detailed balance.  At :math:`\omega = 0` the limit
 bath, :math:`\kappa T`); it sets the pure-dephasing rates.  At :math:`T = 0`,
 :math:`g(\omega) = J(\omega)\Theta(\omega)`.  The symmetrised spectrum
 :math:`S(\omega) = g(\omega) + g(-\omega) = J(\omega)\coth(\omega/2T)` enters
-the qubit rates of the gates paper (Sec. V).
+the qubit rates of the gates paper (docs: Physics, Sec. 5).
 
 The golden-rule rate of a transition that releases the energy :math:`\omega`
 is :math:`2\pi g(\omega)|X_{fi}|^2`.  This :math:`g` is exactly the

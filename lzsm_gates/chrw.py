@@ -1,7 +1,7 @@
 r"""Counter-rotating hybridized rotating-wave (CHRW) theory of one drive period.
 
 For :math:`H(t) = -\tfrac{\Delta}{2}\sigma_z + A\sin(\omega t)\sigma_x`
-(Lü & Zheng 2012; Yan, Lu & Zheng 2015; gates paper Sec. II) the frame
+(Lü & Zheng 2012; Yan, Lu & Zheng 2015; docs: Physics, Sec. 2) the frame
 :math:`W(t) = \exp[-i(\xi A/\omega)\cos(\omega t)\sigma_x]` with the lowest
 Bessel orders kept and the counter-rotating terms cancelled by
 

@@ -1,6 +1,6 @@
 r"""Gate design: CHRW operating curves, exact refinement, ranking and robustness.
 
-Workflow (gates paper Sec. III-IV, physics.md Sec. 3-4):
+Workflow (docs: Physics, Secs. 3-4; gates paper Secs. III-IV):
 
 1. :func:`operating_curve` proposes, in microseconds per point, every
    operating point :math:`(A, \omega)` inside the device bounds where the
@@ -683,7 +683,7 @@ _BLOCK_00_11 = np.array([0, 3])
 
 @dataclass(frozen=True)
 class BSwapDesign:
-    r"""A :math:`\sqrt{\mathrm{bSWAP}}` pulse on two coupled qubits (gates paper Sec. IV).
+    r"""A :math:`\sqrt{\mathrm{bSWAP}}` pulse on two coupled qubits (docs: Physics, Sec. 4).
 
     Attributes
     ----------

@@ -43,7 +43,7 @@ In the interaction picture :math:`\langle\psi_a|X|\psi_b\rangle =
 \varepsilon_a + k\omega`, the energy a jump :math:`b \to a` gives to the
 bath.  With the noise spectrum :math:`g` of :mod:`lzsm_gates.baths`
 (emission at :math:`\nu > 0`) the Born-Markov-secular master equation has the
-transition rates (physics.md Sec. 5; O3L paper Eq. C4; gates paper Eq. 49)
+transition rates (docs: Physics, Sec. 5; O3L paper Eq. C4; gates paper Eq. 49)
 
 .. math::
 
@@ -748,7 +748,7 @@ def population_dynamics(rates: FloquetRates, populations: np.ndarray, times: np.
 
 @dataclass(frozen=True)
 class QubitRates:
-    r"""Relaxation and dephasing rates of a driven qubit (gates paper Sec. V).
+    r"""Relaxation and dephasing rates of a driven qubit (docs: Physics, Sec. 5).
 
     Attributes
     ----------

@@ -9,14 +9,14 @@ Every model of the project has the form
 with a static part :math:`H_0`, one drive operator :math:`V`, a drive
 amplitude :math:`A` and angular frequency :math:`\omega` (internal units,
 see :mod:`lzsm_gates.units`).  The single-qubit gate problem
-(physics.md Sec. 1) is
+(docs: Physics, Sec. 1) is
 
 .. math::
 
     H(t) = -\frac{\Delta}{2}\sigma_z + A \sin(\omega t)\,\sigma_x ,
 
 with :math:`\sigma_z|0\rangle = +|0\rangle` (:math:`|0\rangle` is the ground
-state).  The two-qubit parametric coupling (Sec. 4) is the same form with
+state).  The two-qubit parametric coupling (Sec. 4 there) is the same form with
 :math:`H_0 = -\tfrac{\Delta_1}{2}\sigma_{z1} - \tfrac{\Delta_2}{2}\sigma_{z2}`
 and :math:`V = \sigma_{x1}\sigma_{x2}`; the O3L model of the entanglement
 protocols uses a cosine detuning drive.  One class,
@@ -210,7 +210,7 @@ def qubit_model(gap: float = 1.0) -> DrivenModel:
 
 
 def coupled_qubits_model(gap1: float = 1.0, gap2: float = 1.0) -> DrivenModel:
-    r"""Two qubits with a parametrically driven coupling (gates paper Sec. IV).
+    r"""Two qubits with a parametrically driven coupling (docs: Physics, Sec. 4).
 
     .. math::
 

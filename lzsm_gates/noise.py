@@ -1,6 +1,6 @@
 r"""Gate channels under noise: the superoperator of a designed pulse from the Floquet-Born-Markov equation.
 
-Approximation (gates paper Sec. V, App. A; O3L paper App. A).  Each system
+Approximation (docs: Physics, Sec. 5; gates paper App. A; O3L paper App. A).  Each system
 operator :math:`X` couples to its own bath (:math:`H_{SB} = \sum X\otimes B`).
 During a drive period the Born-Markov master equation in the Floquet frame,
 :math:`\rho_{ab}(t) = \langle u_a(t)|\rho(t)|u_b(t)\rangle`, is

@@ -1,6 +1,6 @@
 r"""Off-resonance three-level (O3L) steady-state entanglement of two driven qubits.
 
-Model (physics.md Sec. 6; O3L paper Sec. II, Eq. 1), energies and rates in
+Model (docs: Physics, Sec. 6.1; O3L paper Sec. II, Eq. 1), energies and rates in
 units of the drive frequency :math:`\omega` (:math:`\omega = 1` internally,
 times in units of :math:`1/\omega`, so :math:`t/\tau = t/2\pi`):
 

@@ -18,10 +18,10 @@ ground state.  The ladder operators follow the Pauli algebra,
 so :math:`\sigma^+` raises the :math:`\sigma_z` eigenvalue from :math:`-1` to
 :math:`+1`.  With :math:`|0\rangle` the ground state it *lowers* the energy;
 models that label the excited state :math:`|1\rangle` (the cavity model,
-docs: Physics, Sec. 8) therefore use :data:`SIGMA_PLUS` as their energy
+docs: Physics, Sec. 6.2) therefore use :data:`SIGMA_PLUS` as their energy
 lowering operator :math:`s^-`.
 
-.. rubric:: Tensor order of a register of ``n`` qubits
+.. rubric:: Tensor order of a register of ``n`` qubits (docs: Physics, Sec. 7)
 
 Qubits are numbered ``0 .. n-1``.  Two orders are in use:
 

@@ -1,7 +1,7 @@
 r"""Gate targets: names, Qiskit gates and matrices resolved to SU(d), and the idle-time solution.
 
 A one-period propagator has the form :math:`U = [[a, -b], [b, a^*]]` with
-real :math:`b` (physics.md Sec. 1), a target :math:`V \in SU(2)` is reached
+real :math:`b` (docs: Physics, Sec. 1), a target :math:`V \in SU(2)` is reached
 as :math:`V \simeq R(t_2)\, U\, R(t_1)` with idles
 :math:`R(t) = \mathrm{diag}(e^{i\Delta t/2}, e^{-i\Delta t/2})` iff
 :math:`|b| = |V_{10}|`, and then, matching

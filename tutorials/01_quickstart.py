@@ -21,8 +21,8 @@
 # $$H(t) = -\frac{\Delta}{2}\sigma_z + A\sin(\omega t)\,\sigma_x ,\qquad 0 \le t \le T = 2\pi/\omega ,$$
 #
 # framed by idle times (or zero-duration virtual-Z frame changes).  It
-# reproduces no paper figure: it is the workflow of Sec. III of the gates
-# paper (CHRW proposal, then exact refinement) in the units an AWG needs.
+# reproduces no paper figure: it is the workflow of the docs' Physics page,
+# Sec. 3 (CHRW proposal, then exact refinement) in the units an AWG needs.
 #
 # Runtime: a few seconds.  Every tutorial reads the environment variable
 # `LZSM_FULL` (`LZSM_FULL=1` selects the paper-resolution grids); this one

@@ -95,7 +95,7 @@ plt.show()
 # %% [markdown]
 # Where the CHRW equation has several roots (if any in this window) a white
 # line bounds the unique-root region.  The fraction of the window where each approximation is better
-# than $10^{-3}$, and spot checks at the points quoted in `physics.md`:
+# than $10^{-3}$, and spot checks at the points quoted in the docs (Physics, Sec. 2):
 
 # %%
 for var in [v for v in ds.data_vars if v.startswith("error_")]:

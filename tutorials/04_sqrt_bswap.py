@@ -28,7 +28,7 @@
 #   exponent on a log-log plot, and re-optimise the pulse at one mismatch.
 #
 # Units: $A$, $\omega$ in units of $\Delta_1$ (the paper's normalisation);
-# our design keeps the idle times of Sec. III (the paper's Fig. 5a point
+# our design keeps the idle times of the docs' Physics, Sec. 3 (the paper's Fig. 5a point
 # is the one-period solution; ours is the fastest total gate found by
 # `design_bswap`).  Reduced mode: 41 x 41 landscape and 6 mismatches;
 # `LZSM_FULL=1`: 121 x 121 and 12 mismatches, re-optimised at three.

@@ -1,6 +1,6 @@
 r"""Cavity-mediated entanglement of two qubits with asymmetric couplings.
 
-Model of the cavity paper (docs: Physics, Sec. 7): two qubits of transition frequency :math:`\epsilon` in
+Model of the cavity paper (docs: Physics, Sec. 6.2): two qubits of transition frequency :math:`\epsilon` in
 one cavity mode of frequency :math:`\omega`, couplings :math:`g_1, g_2`,
 
 .. math::

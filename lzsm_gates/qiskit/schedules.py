@@ -10,8 +10,8 @@ Pulse programs
 A :class:`PulseProgram` is the hardware-agnostic form: AWG sample time
 :math:`dt` (internal units, from :attr:`Device.dt`), one real sample array
 per channel and a list of frame changes.  Channels: ``d{q}`` drives
-:math:`\sigma_x` of qubit ``q`` (physics.md Sec. 1), ``u{k}`` drives the
-coupling :math:`\sigma_x\sigma_x` of the ``k``-th coupled pair (Sec. 4).  The
+:math:`\sigma_x` of qubit ``q`` (docs: Physics, Sec. 1), ``u{k}`` drives the
+coupling :math:`\sigma_x\sigma_x` of the ``k``-th coupled pair (Sec. 4 there).  The
 Hamiltonian the samples :math:`s_c[k]` describe is
 
 .. math::
