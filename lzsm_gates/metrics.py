@@ -145,19 +145,15 @@ def _as_density_matrix(name: str, state: np.ndarray, dim: int, pure: bool | None
 
 
 def _check_dims(dims: "list[int] | tuple[int, ...]") -> tuple[int, ...]:
-    dims_t = tuple(int(d) for d in dims)
-    if len(dims_t) == 0 or any(d < 1 for d in dims_t) or any(d != dd for d, dd in zip(dims_t, dims)):
+    if np.ndim(dims) != 1 or len(dims) == 0:
         raise LZSMInputError(f"dims must be a non-empty list of positive integers, got {dims!r}")
-    return dims_t
+    return tuple(check_integer("dims", d, minimum=1) for d in dims)
 
 
 def _check_subsystems(name: str, subsystems: "int | list[int] | tuple[int, ...]", n: int) -> tuple[int, ...]:
     subs = (subsystems,) if np.ndim(subsystems) == 0 else tuple(subsystems)
-    try:
-        subs_t = tuple(sorted(int(s) for s in subs))
-    except (TypeError, ValueError):
-        raise LZSMInputError(f"{name} must be subsystem indices, got {subsystems!r}") from None
-    if len(set(subs_t)) != len(subs_t) or any(s < 0 or s >= n for s in subs_t):
+    subs_t = tuple(sorted(check_integer(name, s, minimum=0, maximum=n - 1) for s in subs))
+    if len(set(subs_t)) != len(subs_t):
         raise LZSMInputError(f"{name} must be distinct indices in [0, {n - 1}], got {subsystems!r}")
     return subs_t
 

@@ -1,4 +1,5 @@
-"""Entanglement measures and partial traces of lzsm_gates.metrics, checked against QuTiP."""
+"""lzsm_gates.metrics: gate and channel fidelities (checked against Qiskit's quantum_info), entanglement measures
+and partial traces (checked against QuTiP)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,21 @@ import pytest
 import qutip
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from qiskit.quantum_info import Operator
+from qiskit.quantum_info import random_unitary as qiskit_random_unitary
+from qiskit.quantum_info import average_gate_fidelity as qiskit_fidelity
 
 from lzsm_gates.metrics import (
+    average_gate_fidelity,
     concurrence,
+    gate_error,
+    gate_fidelity,
     log_negativity,
     negativity,
     partial_trace,
     partial_transpose,
     reduced_qubit_state,
+    unitary_superoperator,
 )
 from lzsm_gates.units import LZSMInputError
 
@@ -151,6 +159,8 @@ def test_reduced_qubit_state_traces_out_the_cavity():
         (lambda: partial_trace(np.eye(4) / 4, [2, 2], [2]), "keep"),
         (lambda: partial_trace(np.eye(4) / 4, [2, 2], [0, 0]), "keep"),
         (lambda: partial_trace(np.eye(4) / 4, [2, 0], [0]), "dims"),
+        (lambda: partial_trace(np.eye(4) / 4, [2, 2.5], [0]), "dims"),
+        (lambda: partial_trace(np.eye(4) / 4, [2, 2], [0.5]), "keep"),
         (lambda: negativity(np.eye(4) / 4, [2, 2], 5), "subsystems"),
         (lambda: reduced_qubit_state(np.eye(8) / 8, 0), "n_fock"),
     ],
@@ -158,3 +168,28 @@ def test_reduced_qubit_state_traces_out_the_cavity():
 def test_bad_inputs_raise(call, match):
     with pytest.raises(LZSMInputError, match=match):
         call()
+
+
+# --- gate and channel fidelities -------------------------------------------------
+
+
+@pytest.mark.parametrize("d", [2, 4])
+def test_gate_fidelity_matches_qiskit_average_gate_fidelity(d):
+    for seed in range(3):
+        v = qiskit_random_unitary(d, seed=seed).data
+        u = qiskit_random_unitary(d, seed=100 + seed).data
+        ref = qiskit_fidelity(Operator(u), Operator(v))
+        assert gate_fidelity(v, u) == pytest.approx(ref, abs=1e-13)
+        assert average_gate_fidelity(unitary_superoperator(u), v) == pytest.approx(ref, abs=1e-13)
+        assert gate_error(v, np.exp(0.7j) * v) == pytest.approx(0.0, abs=1e-15)  # global phase ignored
+    batch = np.stack([qiskit_random_unitary(d, seed=s).data for s in range(5)])
+    np.testing.assert_allclose(gate_fidelity(batch[0], batch), [gate_fidelity(batch[0], b) for b in batch])
+
+
+def test_average_gate_fidelity_of_a_depolarizing_channel():
+    """Depolarizing with probability p: F_avg = 1 - p (d - 1) / d (closed form, d = 2)."""
+    p = 0.1
+    identity = np.eye(4)
+    vec_i = np.eye(2).reshape(-1, order="F")
+    channel = (1 - p) * identity + p * np.outer(vec_i, vec_i) / 2  # rho -> (1-p) rho + p Tr(rho) I/2
+    assert average_gate_fidelity(channel, np.eye(2)) == pytest.approx(1 - p / 2, abs=1e-14)
