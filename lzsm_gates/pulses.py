@@ -93,7 +93,11 @@ class LZSMPulse:
         return (np.arange(n) + 0.5) * dt
 
     def samples(self, model: DrivenModel, dt: float) -> np.ndarray:
-        """Drive samples at the midpoints of ``dt``-long intervals (see :meth:`times`)."""
+        """Drive samples of the continuous pulse at the midpoints of ``dt``-long intervals (see :meth:`times`).
+
+        The drive starts at ``idle_before`` exactly, between grid points; for the
+        AWG form, whose drive starts on a sample edge, see :meth:`sample_blocks`.
+        """
         return np.asarray(self.signal(model)(self.times(dt)), dtype=float)
 
     def num_samples(self, dt: float) -> int:

@@ -247,3 +247,13 @@ def test_bad_arguments_raise(call, match):
 def test_threshold_outside_bracket_raises():
     with pytest.raises(ConvergenceError, match="no MES threshold"):
         mes_threshold(2, bracket=(0.05, 0.5))
+
+
+def test_results_have_a_short_summary_repr():
+    dyn = cavity_dynamics(PAPER, 1, np.linspace(0.0, 50.0, 2001))
+    text = repr(dyn)
+    assert text.startswith("CavityDynamics(2001 times in [0, 50], max concurrence ") and "\n" not in text
+    ss = cavity_steady_state(PAPER)
+    text = repr(ss)
+    assert text.startswith("CavitySteadyState(g2=1, drive=0.01, E_ss=") and f"n_fock={ss.n_fock})" in text
+    assert len(text) < 160  # no arrays printed

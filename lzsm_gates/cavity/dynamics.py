@@ -63,6 +63,11 @@ class CavityDynamics:
     concurrence: np.ndarray
     transfer: np.ndarray
 
+    def __repr__(self) -> str:
+        span = f"[{self.times.min():.4g}, {self.times.max():.4g}]" if self.times.size else "[]"
+        peak = f", max concurrence {self.concurrence.max():.4g}, max transfer {self.transfer.max():.4g}" if self.times.size else ""
+        return f"CavityDynamics({self.times.size} times in {span}{peak})"
+
 
 def cavity_dynamics(
     params: CavityParams, n_photons: int, times: np.ndarray, *, model: Model = "full"

@@ -78,6 +78,13 @@ class CavitySteadyState:
     photon_number: float
     cutoff_change: float
 
+    def __repr__(self) -> str:
+        return (
+            f"CavitySteadyState(g2={self.params.g2:.6g}, drive={self.params.drive:.6g}, "
+            f"E_ss={self.concurrence:.6g}, C_ss={self.cross_correlation:.6g}, "
+            f"photons={self.photon_number:.3g}, n_fock={self.n_fock})"
+        )
+
 
 def _solve_steady_state(params: CavityParams, n_fock: int) -> tuple[np.ndarray, np.ndarray, float]:
     rho = _lindblad_steady_state(cavity_driven_hamiltonian(params, n_fock), cavity_collapse_operators(params, n_fock))
