@@ -189,7 +189,7 @@ from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
 # operators and shared argument checks (issue 13)
 from .operators import PAULI_I, PAULI_X, PAULI_Y, PAULI_Z, SIGMA_MINUS, SIGMA_PLUS, embed, tensor
-from .units import check_choice, check_integer
+from .units import check_choice, check_integer, check_interval
 from .qiskit.rabi import RabiComparison, RabiComparisonRow
 
 __version__ = "0.1.0"
@@ -411,6 +411,7 @@ __all__ = [
     # units
     "check_choice",
     "check_integer",
+    "check_interval",
     # qiskit.rabi
     "RabiComparison",
     "RabiComparisonRow",

@@ -33,6 +33,7 @@ __all__ = [
     "check_in_range",
     "check_integer",
     "check_choice",
+    "check_interval",
 ]
 
 
@@ -233,3 +234,17 @@ def check_choice(name: str, value: Any, choices: tuple[Any, ...]) -> Any:
         allowed = ", ".join(repr(c) for c in choices)
         raise LZSMInputError(f"{name} must be one of {allowed}, got {value!r}")
     return value
+
+
+def check_interval(name: str, value: Any) -> tuple[float, float]:
+    """Return ``value`` as ``(low, high)`` floats, raising unless ``0 < low < high < inf``.
+
+    Raises
+    ------
+    LZSMInputError
+        If ``value`` is not a pair of finite positive numbers in increasing order.
+    """
+    arr = check_positive(name, value)
+    if arr.shape != (2,) or not arr[0] < arr[1]:
+        raise LZSMInputError(f"{name} must be (low, high) with 0 < low < high, got {value!r}")
+    return float(arr[0]), float(arr[1])

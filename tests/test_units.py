@@ -11,6 +11,7 @@ from lzsm_gates.units import (
     check_finite,
     check_in_range,
     check_integer,
+    check_interval,
     check_positive,
 )
 
@@ -77,3 +78,10 @@ def test_check_choice():
     for bad in ("Full", None, ["full"], True):
         with pytest.raises(LZSMInputError, match="model must be one of 'full', 'dispersive', got"):
             check_choice("model", bad, ("full", "dispersive"))
+
+
+def test_check_interval():
+    assert check_interval("bracket", (0.05, 1)) == (0.05, 1.0)
+    for bad in ((1.0, 0.5), (0.0, 1.0), (0.1, np.inf), (0.1, 0.2, 0.3), 0.5):
+        with pytest.raises(LZSMInputError, match="bracket must"):
+            check_interval("bracket", bad)

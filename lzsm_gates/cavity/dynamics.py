@@ -31,7 +31,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..metrics import concurrence, reduced_qubit_state
-from ..units import ConvergenceError, LZSMInputError, check_finite, check_integer, check_positive
+from ..units import ConvergenceError, check_finite, check_integer, check_interval, check_positive
 from .model import CavityParams, Model, _closed_system
 
 __all__ = [
@@ -249,9 +249,7 @@ def mes_threshold(
         If the criterion does not change sign over ``bracket``.
     """
     base = CavityParams() if params is None else params
-    lo, hi = (float(b) for b in check_positive("bracket", bracket))
-    if not lo < hi:
-        raise LZSMInputError(f"bracket must be (low, high) with 0 < low < high, got {bracket!r}")
+    lo, hi = check_interval("bracket", bracket)
 
     def excess(r: float) -> float:
         return max_excitation_transfer(base.replace(g2=r), n_photons, model=model) - 0.5

@@ -18,7 +18,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from ..lindblad import steady_state as _lindblad_steady_state
 from ..metrics import concurrence, reduced_qubit_state
-from ..units import ConvergenceError, LZSMInputError, check_finite, check_integer, check_positive
+from ..units import ConvergenceError, LZSMInputError, check_finite, check_integer, check_interval, check_positive
 from .model import CavityParams, _check_n_fock, cavity_collapse_operators, cavity_driven_hamiltonian, cavity_operators
 
 __all__ = [
@@ -130,8 +130,7 @@ def cavity_steady_state(
         If the cutoff check does not pass by ``n_fock_max``, or the steady
         state is not unique.
     """
-    if not (np.isfinite(tol) and tol > 0):
-        raise LZSMInputError(f"tol must lie in (0, inf), got {tol!r}")
+    tol = float(check_positive("tol", tol))
     n0 = _check_n_fock(n_fock_start)
     n_max = _check_n_fock(n_fock_max)
     if n_max <= n0:
@@ -250,7 +249,7 @@ def drive_at_peak(
     0.006 g_1`.
     """
     base = (CavityParams() if params is None else params).replace(g2=g2)
-    lo, hi = _check_range("drive_range", drive_range)
+    lo, hi = check_interval("drive_range", drive_range)
     grid = np.geomspace(lo, hi, _check_grid(n_grid))
     return _refined_max(lambda d: cavity_steady_state(base.replace(drive=d)).concurrence, grid)
 
@@ -271,7 +270,7 @@ def coupling_at_peak(
         drive) is returned as that end.
     """
     base = (CavityParams() if params is None else params).replace(drive=drive)
-    lo, hi = _check_range("g2_range", g2_range)
+    lo, hi = check_interval("g2_range", g2_range)
     grid = np.linspace(lo, hi, _check_grid(n_grid))
     return _refined_max(lambda g: cavity_steady_state(base.replace(g2=g)).concurrence, grid)
 
@@ -300,7 +299,7 @@ def entanglement_valley(
         of ``g2_range`` (at large drive it extends beyond :math:`g_2 = g_1`).
     """
     base = (CavityParams() if params is None else params).replace(drive=drive)
-    lo, hi = _check_range("g2_range", g2_range)
+    lo, hi = check_interval("g2_range", g2_range)
     grid = np.linspace(lo, hi, _check_grid(n_grid))
 
     def margin(g: float) -> float:
@@ -317,13 +316,6 @@ def entanglement_valley(
     low = brentq(margin, grid[start - 1], grid[start], xtol=xtol) if start > 0 else float("nan")
     high = brentq(margin, grid[stop - 1], grid[stop], xtol=xtol) if stop < len(grid) else float("nan")
     return float(low), float(high)
-
-
-def _check_range(name: str, rng: tuple[float, float]) -> tuple[float, float]:
-    arr = check_positive(name, rng)
-    if arr.shape != (2,) or not arr[0] < arr[1]:
-        raise LZSMInputError(f"{name} must be (low, high) with 0 < low < high, got {rng!r}")
-    return float(arr[0]), float(arr[1])
 
 
 def _check_grid(n_grid: int) -> int:
