@@ -24,7 +24,7 @@ one cavity mode of frequency :math:`\omega`, couplings :math:`g_1, g_2`,
   ``[2, 2, n_fock]``; a basis state is :math:`|q_1 q_2\rangle|n\rangle`
   (the paper writes :math:`|q_1\, n\, q_2\rangle`).
 
-Paper parameters (Figs. 2-5), the defaults of :class:`CavityParams`:
+Paper parameters (Figs. 2-5), the defaults of :class:`~lzsm_gates.cavity.model.CavityParams`:
 :math:`\kappa = g_1`, :math:`\gamma = 0.005 g_1`, :math:`\omega = 50 g_1`,
 :math:`\epsilon = 10 g_1`, :math:`\omega_d = 9.99 g_1`.  The figures quote
 :math:`N_\mathrm{ph} = 1`, which only sets the initial state of Fig. 2; the

@@ -2,7 +2,7 @@ r"""Driven-dissipative steady state of the cavity model (paper Eqs. 6-9) and its
 
 The Lindblad equation :math:`\dot\rho = -i[H', \rho] + \kappa\mathcal D[a]\rho
 + \gamma\sum_j \mathcal D[s^-_j]\rho` with the rotating-frame Hamiltonian
-:math:`H'` of :func:`~lzsm_gates.cavity.cavity_driven_hamiltonian` (docs:
+:math:`H'` of :func:`~lzsm_gates.cavity.model.cavity_driven_hamiltonian` (docs:
 Physics, Sec. 6.2) has a unique steady state; its two-qubit concurrence
 :math:`E_{ss}` and the cross-correlation :math:`C_{ss}` are the observables
 of the paper's Figs. 3-5.
