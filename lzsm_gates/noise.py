@@ -115,9 +115,8 @@ def _couplings_for(model: DrivenModel, noise: Noise) -> list[Coupling]:
 
 def _lab(superoperator_floquet: np.ndarray, basis: np.ndarray) -> np.ndarray:
     r""":math:`\mathcal B S \mathcal B^{-1}` for the mode matrix ``basis`` (column stacking)."""
-    to_frame = np.kron(basis.T, basis.conj().T)  # rho_F = B^dag rho B
-    to_lab = np.kron(basis.conj(), basis)  # rho = B rho_F B^dag
-    return to_lab @ superoperator_floquet @ to_frame
+    to_frame = unitary_superoperator(basis.conj().T)  # rho_F = B^dag rho B
+    return unitary_superoperator(basis) @ superoperator_floquet @ to_frame  # rho = B rho_F B^dag
 
 
 def periodic_channel(
