@@ -57,13 +57,16 @@ from typing import Callable
 import numpy as np
 from scipy.constants import h as PLANCK
 from scipy.constants import k as BOLTZMANN
+from scipy.integrate import quad_vec
 
-from .units import LZSMInputError, check_finite, check_positive
+from .units import ConvergenceError, LZSMInputError, check_finite, check_positive
 
 __all__ = [
     "SpectralDensity",
     "OhmicSpectralDensity",
     "Bath",
+    "OneOverFNoise",
+    "OneOverFSpectralDensity",
     "bose_einstein",
     "thermal_energy",
 ]
@@ -74,6 +77,10 @@ returns finite values :math:`\\ge 0` of the same shape."""
 
 # |w| below this (relative to T) uses the w -> 0 limit of J(w) / (1 - exp(-w/T))
 _ZERO_FREQUENCY = 1e-9
+# relative step of the central difference g'(w) in Bath.memory_time
+_DIFF_STEP = 1e-5
+# absolute/relative tolerance of the principal-value integral of Bath.lamb_shift
+_PV_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -223,3 +230,70 @@ class Bath:
         r""":math:`S(\omega) = g(\omega) + g(-\omega) = J(|\omega|)\coth(|\omega|/2T)`."""
         w = check_finite("frequency", frequency)
         return self.spectrum(w) + self.spectrum(-w)
+
+    def lamb_shift(self, frequency: np.ndarray | float) -> np.ndarray:
+        r"""Principal-value part :math:`\Delta(\nu)` of the one-sided transform of the bath correlation.
+
+        With :math:`C(\tau) = \int d\omega\, g(\omega) e^{-i\omega\tau}`,
+
+        .. math::
+
+            \int_0^\infty d\tau\, C(\tau) e^{i\nu\tau} = \pi g(\nu) + i\Delta(\nu), \qquad
+            \Delta(\nu) = \mathcal P\!\int d\omega\, \frac{g(\omega)}{\nu - \omega}
+                        = \int_0^\infty \frac{g(\nu - s) - g(\nu + s)}{s}\, ds ,
+
+        evaluated (vectorised over ``frequency``) by adaptive quadrature of the
+        last, regular form.  It renormalises the system energies (Lamb
+        shift); it needs a spectral density that decays at high frequency.
+
+        Raises
+        ------
+        ConvergenceError
+            If the integral does not converge (e.g. an Ohmic bath without cutoff).
+        """
+        nu = check_finite("frequency", frequency)
+        flat = nu.ravel()
+        scale = max(float(np.max(np.abs(flat), initial=0.0)), float(self.temperature), 1.0)
+        far = self.spectrum(np.array([-1e6, 1e6]) * scale)
+        if np.max(far) > _PV_TOL * max(float(np.max(self.spectrum(flat), initial=0.0)), np.finfo(float).tiny):
+            raise ConvergenceError(
+                "the Lamb shift needs a spectral density that decays at high frequency: g(omega) is still "
+                f"{np.max(far):.3g} at |omega| = {1e6 * scale:.3g} (give the Ohmic bath a finite cutoff)"
+            )
+
+        def integrand(s: float) -> np.ndarray:
+            return (self.spectrum(flat - s) - self.spectrum(flat + s)) / s
+
+        try:
+            value, error, info = quad_vec(
+                integrand, 0.0, np.inf, epsabs=_PV_TOL * scale, epsrel=_PV_TOL, limit=4000, full_output=True
+            )
+        except (ValueError, FloatingPointError) as exc:
+            raise ConvergenceError(f"the Lamb-shift integral failed: {exc}") from None
+        if not (info.success and np.all(np.isfinite(value))):
+            raise ConvergenceError(f"the Lamb-shift integral did not converge (error estimate {error:.3g})")
+        return np.reshape(value, nu.shape)
+
+    def memory_time(self, frequency: np.ndarray, weight: np.ndarray) -> float:
+        r"""Spectral memory time of the bath at the frequencies a system probes.
+
+        .. math::
+
+            \tau_B = \frac{\sum_i w_i\,|g'(\nu_i)|}{\sum_i w_i\, g(\nu_i)} .
+
+        Since :math:`\pi g'(\nu) = \mathrm{Re}\, i\!\int_0^\infty \tau C(\tau) e^{i\nu\tau} d\tau`,
+        :math:`\tau_B` is the correlation time of :math:`C(\tau)` resolved at
+        the transition frequencies :math:`\nu_i` (weights :math:`w_i`, e.g.
+        :math:`|X_{ab,k}|^2`): the Markov approximation replaces the memory
+        integral by its :math:`t\to\infty` limit, which is accurate once the
+        drive has been on for times :math:`\gg\tau_B`.  Returns 0 for a silent bath.
+        """
+        nu = check_finite("frequency", frequency).ravel()
+        w = check_positive("weight", weight, allow_zero=True).ravel()
+        if nu.shape != w.shape:
+            raise LZSMInputError(f"frequency and weight must have the same size, got {nu.size} and {w.size}")
+        g = self.spectrum(nu)
+        h = _DIFF_STEP * (1.0 + np.abs(nu))
+        slope = np.abs(self.spectrum(nu + h) - self.spectrum(nu - h)) / (2 * h)
+        total = float(np.sum(w * g))
+        return float(np.sum(w * slope)) / total if total > 0 else 0.0
