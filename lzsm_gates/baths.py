@@ -77,8 +77,8 @@ returns finite values :math:`\\ge 0` of the same shape."""
 
 # |w| below this (relative to T) uses the w -> 0 limit of J(w) / (1 - exp(-w/T))
 _ZERO_FREQUENCY = 1e-9
-# relative step of the central difference g'(w) in Bath.memory_time
-_DIFF_STEP = 1e-5
+# relative step of the central differences g'(w), g''(w) in Bath.memory_time
+_DIFF_STEP = 1e-3
 # absolute/relative tolerance of the principal-value integral of Bath.lamb_shift
 _PV_TOL = 1e-9
 
@@ -279,21 +279,28 @@ class Bath:
 
         .. math::
 
-            \tau_B = \frac{\sum_i w_i\,|g'(\nu_i)|}{\sum_i w_i\, g(\nu_i)} .
+            \tau_B = \frac{\sum_i w_i\,\big(|g'(\nu_i)| + \sqrt{|g''(\nu_i)|\, g(\nu_i)}\big)}
+                         {\sum_i w_i\, g(\nu_i)} .
 
-        Since :math:`\pi g'(\nu) = \mathrm{Re}\, i\!\int_0^\infty \tau C(\tau) e^{i\nu\tau} d\tau`,
-        :math:`\tau_B` is the correlation time of :math:`C(\tau)` resolved at
-        the transition frequencies :math:`\nu_i` (weights :math:`w_i`, e.g.
-        :math:`|X_{ab,k}|^2`): the Markov approximation replaces the memory
-        integral by its :math:`t\to\infty` limit, which is accurate once the
-        drive has been on for times :math:`\gg\tau_B`.  Returns 0 for a silent bath.
+        Since :math:`\int_0^\infty \tau^n C(\tau) e^{i\nu\tau} d\tau` are the
+        :math:`\nu`-derivatives of :math:`\pi g(\nu) + i\Delta(\nu)`,
+        :math:`|g'/g|` and :math:`\sqrt{|g''/g|}` are the first and second
+        moments of the correlation time of :math:`C(\tau)` resolved at the
+        transition frequencies :math:`\nu_i` (weights :math:`w_i`, e.g.
+        :math:`|X_{ab,k}|^2`); the second one catches spectral peaks, where
+        :math:`g' = 0`.  The Markov approximation replaces the memory
+        integral by its :math:`t\to\infty` limit, accurate once the drive has
+        been on for times :math:`\gg\tau_B` (e.g. :math:`1/\nu` for an Ohmic
+        bath, :math:`1/\gamma` for a Lorentzian line of width :math:`\gamma`).
+        Returns 0 for a silent bath.
         """
         nu = check_finite("frequency", frequency).ravel()
         w = check_positive("weight", weight, allow_zero=True).ravel()
         if nu.shape != w.shape:
             raise LZSMInputError(f"frequency and weight must have the same size, got {nu.size} and {w.size}")
-        g = self.spectrum(nu)
         h = _DIFF_STEP * (1.0 + np.abs(nu))
-        slope = np.abs(self.spectrum(nu + h) - self.spectrum(nu - h)) / (2 * h)
+        g, up, down = self.spectrum(nu), self.spectrum(nu + h), self.spectrum(nu - h)
+        slope = np.abs(up - down) / (2 * h)
+        curvature = np.abs(up - 2 * g + down) / h**2
         total = float(np.sum(w * g))
-        return float(np.sum(w * slope)) / total if total > 0 else 0.0
+        return float(np.sum(w * (slope + np.sqrt(curvature * g)))) / total if total > 0 else 0.0

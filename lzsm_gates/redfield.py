@@ -91,7 +91,7 @@ __all__ = [
 ]
 
 #: Memory time / period above which :func:`check_markov` warns.
-MARKOV_WARN = 0.2
+MARKOV_WARN = 0.3
 #: Memory time / period above which :func:`check_markov` refuses.
 MARKOV_REFUSE = 1.0
 #: Harmonics of X_F(t) below this fraction of max |X_ab,k| do not set the Magnus step.
