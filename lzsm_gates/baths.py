@@ -112,6 +112,130 @@ class OhmicSpectralDensity:
         return float(self.coupling)
 
 
+@dataclass(frozen=True)
+class OneOverFSpectralDensity:
+    r"""Spectral density of the high-frequency part of 1/f noise (see :class:`OneOverFNoise`).
+
+    .. math::
+
+        J(\omega) = \frac{2A^2}{\omega}\tanh\frac{\omega}{2T}\,e^{-\omega/\omega_c}
+        \quad (\omega \ge \omega_s), \qquad J(\omega) = 0 \quad (\omega < \omega_s),
+
+    so that with a bath at the same temperature :math:`T` the symmetrised
+    spectrum is :math:`g(\omega) + g(-\omega) = J\coth(\omega/2T) = 2A^2/|\omega|`
+    (times the cutoff factor) above the split frequency :math:`\omega_s`;
+    emission and absorption follow detailed balance.
+
+    Parameters
+    ----------
+    amplitude : float
+        :math:`A \ge 0` (internal energy units).
+    split_frequency : float
+        :math:`\omega_s > 0`; lower frequencies are left to the quasi-static average.
+    temperature : float
+        :math:`T \ge 0` of the bath (internal units).
+    cutoff : float
+        High-frequency cutoff :math:`\omega_c \in (0, \infty]`.
+    """
+
+    amplitude: float
+    split_frequency: float
+    temperature: float = 0.0
+    cutoff: float = np.inf
+
+    def __post_init__(self) -> None:
+        check_positive("amplitude", self.amplitude, allow_zero=True)
+        check_positive("split_frequency", self.split_frequency)
+        check_positive("temperature", self.temperature, allow_zero=True)
+        if not (isinstance(self.cutoff, (int, float)) and self.cutoff > 0):
+            raise LZSMInputError(f"cutoff must lie in (0, inf], got {self.cutoff!r}")
+
+    def __call__(self, frequency: np.ndarray) -> np.ndarray:
+        w = np.abs(np.asarray(frequency, dtype=float))
+        above = w >= self.split_frequency
+        safe = np.where(above, w, 1.0)
+        thermal = np.tanh(safe / (2 * self.temperature)) if self.temperature > 0 else 1.0
+        return np.where(above, 2 * self.amplitude**2 / safe * thermal * np.exp(-safe / self.cutoff), 0.0)
+
+    def slope_at_zero(self) -> float:
+        r""":math:`J = 0` below :math:`\omega_s`: no zero-frequency (pure-dephasing) weight."""
+        return 0.0
+
+
+@dataclass(frozen=True)
+class OneOverFNoise:
+    r"""1/f noise of a Hamiltonian coefficient, split into a quasi-static and a Floquet-Markov part.
+
+    A classical fluctuation :math:`\delta(t)` of the coefficient of a coupling
+    operator :math:`X` (e.g. the flux bias, which couples through the drive
+    channel :math:`\sigma_x`) with the two-sided power spectrum
+
+    .. math::
+
+        S(f) = \frac{A^2}{|f|} \quad\Longleftrightarrow\quad
+        g(\omega) + g(-\omega) = \frac{2A^2}{|\omega|}
+        \qquad (\omega_{ir} \le |\omega|),
+
+    (:math:`S(f)\,df = S(\omega)\,d\omega/2\pi`, so :math:`A` is the same in
+    :math:`f` or :math:`\omega`; for flux noise :math:`A = |\partial E/\partial\Phi|\,A_\Phi`
+    with :math:`A_\Phi` in :math:`\Phi_0` and :math:`E` in internal energy units).
+    Frequencies between the infrared cutoff :math:`\omega_{ir}` (about
+    :math:`2\pi` over the total measurement time) and the split frequency
+    :math:`\omega_s` (about :math:`2\pi` over the gate time) do not change
+    during a gate: they are a static offset with Gaussian statistics and
+    variance
+
+    .. math::
+
+        \sigma^2 = \int_{\omega_{ir} \le |\omega| \le \omega_s} g(\omega)\, d\omega
+                 = 2A^2 \ln\frac{\omega_s}{\omega_{ir}}
+
+    (:attr:`quasi_static_std`), averaged over exactly (:func:`~lzsm_gates.noise.quasi_static_channel`).
+    Frequencies above :math:`\omega_s` form the bath :meth:`bath`, which
+    enters the Floquet-Markov rates at the transition frequencies of the drive.
+    The band between :math:`\omega_s` and the lowest transition frequency
+    is neither static nor Markovian; it is neglected (its weight is
+    :math:`2A^2\ln(\nu_{min}/\omega_s)`, the same logarithm: choose
+    :math:`\omega_s` near the inverse gate time).
+
+    Parameters
+    ----------
+    amplitude : float
+        :math:`A \ge 0` in internal energy units.
+    infrared_cutoff, split_frequency : float
+        :math:`0 < \omega_{ir} < \omega_s` (internal angular-frequency units).
+    temperature : float
+        Temperature of the high-frequency bath (detailed balance), :math:`\ge 0`.
+    cutoff : float
+        High-frequency cutoff of the bath, :math:`(0, \infty]`.
+    """
+
+    amplitude: float
+    infrared_cutoff: float
+    split_frequency: float
+    temperature: float = 0.0
+    cutoff: float = np.inf
+
+    def __post_init__(self) -> None:
+        check_positive("amplitude", self.amplitude, allow_zero=True)
+        low = float(check_positive("infrared_cutoff", self.infrared_cutoff))
+        if not float(check_positive("split_frequency", self.split_frequency)) > low:
+            raise LZSMInputError(
+                f"split_frequency must lie in (infrared_cutoff, inf) = ({low:g}, inf), got {self.split_frequency!r}"
+            )
+        check_positive("temperature", self.temperature, allow_zero=True)
+
+    @property
+    def quasi_static_std(self) -> float:
+        r"""Standard deviation :math:`\sigma = A\sqrt{2\ln(\omega_s/\omega_{ir})}` of the static offset."""
+        return float(self.amplitude * np.sqrt(2 * np.log(self.split_frequency / self.infrared_cutoff)))
+
+    def bath(self) -> "Bath":
+        """The high-frequency part as a :class:`Bath` (:class:`OneOverFSpectralDensity`)."""
+        density = OneOverFSpectralDensity(self.amplitude, self.split_frequency, self.temperature, self.cutoff)
+        return Bath(density, self.temperature)
+
+
 def bose_einstein(frequency: np.ndarray | float, temperature: float) -> np.ndarray:
     r"""Bose-Einstein occupation :math:`n(\omega) = 1/(e^{\omega/T} - 1)` (``inf`` at :math:`\omega = 0`).
 

@@ -65,16 +65,16 @@ part the rest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Literal, Sequence
 
 import numpy as np
 from scipy.linalg import expm
 
-from .baths import Bath
+from .baths import Bath, OneOverFNoise
 from .floquet import Coupling, FloquetRates, default_kmax, floquet_basis
 from .metrics import average_gate_fidelity, gate_error, unitary_superoperator
-from .models import PAULI_I, PAULI_X, DrivenModel, qubit_model
+from .models import PAULI_I, PAULI_X, DrivenModel, check_hermitian, qubit_model
 from .pulses import LZSMPulse, rz
 from .redfield import floquet_redfield, static_redfield, to_lab
 from .units import LZSMInputError, check_finite, check_positive
@@ -87,7 +87,12 @@ __all__ = [
     "gate_channel",
     "noisy_gate_error",
     "open_system_error",
+    "quasi_static_channel",
+    "flux_noise_channel",
 ]
+
+#: Gauss-Hermite nodes of the quasi-static average (exact for offsets' polynomials up to degree 2 n - 1).
+QUASI_STATIC_NODES = 8
 
 Noise = Bath | Sequence[Bath] | Sequence[Coupling]
 """A bath for every qubit (one shared spec or one per qubit), or explicit ``(operator, bath)`` couplings."""
@@ -331,3 +336,95 @@ def open_system_error(noise: Noise, *, method: Method = "averaged") -> Callable[
         return total - coherent
 
     return error
+
+
+def quasi_static_channel(
+    pulse: LZSMPulse,
+    std: float,
+    operator: np.ndarray,
+    *,
+    noise: Noise | None = None,
+    model: DrivenModel | None = None,
+    nodes: int = QUASI_STATIC_NODES,
+    method: Method = "redfield",
+) -> np.ndarray:
+    r"""Channel of ``pulse`` averaged over a static Gaussian offset :math:`H_0 \to H_0 + \delta X`.
+
+    .. math::
+
+        \bar{\mathcal E} = \int d\delta\,\frac{e^{-\delta^2/2\sigma^2}}{\sqrt{2\pi}\sigma}\,
+        \mathcal E_\delta
+        \approx \sum_i \frac{w_i}{\sqrt\pi}\,\mathcal E_{\sqrt2\sigma x_i}
+
+    with the Gauss-Hermite nodes :math:`x_i` and weights :math:`w_i`; each
+    :math:`\mathcal E_\delta` is the exact unitary of the shifted pulse
+    (``noise=None``) or its :func:`gate_channel` under ``noise``.  The offset
+    acts during the idles and the drive alike.  For :math:`X = \sigma_x` at
+    the sweet spot an idle is sensitive only at second order
+    (:math:`\sqrt{\Delta^2 + 4\delta^2}`), a drive period at first order.
+
+    Parameters
+    ----------
+    pulse : LZSMPulse
+    std : float
+        :math:`\sigma \ge 0` of the offset (e.g. :attr:`~lzsm_gates.baths.OneOverFNoise.quasi_static_std`).
+    operator : ndarray, shape (d, d)
+        Hermitian :math:`X`.
+    noise : Bath, sequence of Bath, or sequence of (operator, Bath), optional
+        Markovian noise applied at every offset (:func:`gate_channel`).
+    model : DrivenModel, optional
+        Default :func:`~lzsm_gates.models.qubit_model`.
+    nodes : int
+        Number of Gauss-Hermite nodes (>= 1).
+    method : {"redfield", "averaged"}
+
+    Returns
+    -------
+    ndarray, shape ``(d*d, d*d)``
+    """
+    model = qubit_model() if model is None else model
+    sigma = float(check_positive("std", std, allow_zero=True))
+    x = check_hermitian("operator", operator)
+    if x.shape != (model.dim, model.dim):
+        raise LZSMInputError(f"operator has shape {x.shape}, the model has dimension {model.dim}")
+    if isinstance(nodes, bool) or not isinstance(nodes, (int, np.integer)) or nodes < 1:
+        raise LZSMInputError(f"nodes must be an integer in [1, inf), got {nodes!r}")
+    points, weights = np.polynomial.hermite.hermgauss(int(nodes))
+    total = 0.0
+    for point, weight in zip(points, weights):
+        shifted = replace(model, static=model.static + np.sqrt(2.0) * sigma * point * x, parity=None)
+        if noise is None:
+            channel = unitary_superoperator(pulse.propagator(shifted))
+        else:
+            channel = gate_channel(pulse, noise, model=shifted, method=method)
+        total = total + weight / np.sqrt(np.pi) * channel
+    return total
+
+
+def flux_noise_channel(
+    pulse: LZSMPulse,
+    flux: OneOverFNoise,
+    *,
+    operator: np.ndarray = PAULI_X,
+    noise: Noise | None = None,
+    model: DrivenModel | None = None,
+    nodes: int = QUASI_STATIC_NODES,
+    method: Method = "redfield",
+) -> np.ndarray:
+    r"""Gate channel under 1/f noise (:class:`~lzsm_gates.baths.OneOverFNoise`) through ``operator``.
+
+    The quasi-static part (:math:`\omega_{ir}` to :math:`\omega_s`) is averaged
+    exactly (:func:`quasi_static_channel`); the part above :math:`\omega_s`
+    is a bath coupled through the same operator in the Floquet-Born-Markov
+    channel (:func:`gate_channel`), together with any other ``noise``.
+    Default operator :math:`\sigma_x`: the flux bias of the gates' qubit
+    enters through the drive channel.
+    """
+    model = qubit_model() if model is None else model
+    if not isinstance(flux, OneOverFNoise):
+        raise LZSMInputError(f"flux must be a OneOverFNoise, got {type(flux).__name__}")
+    couplings = [] if noise is None else _couplings_for(model, noise)
+    couplings.append((np.asarray(operator, dtype=complex), flux.bath()))
+    return quasi_static_channel(
+        pulse, flux.quasi_static_std, operator, noise=couplings, model=model, nodes=nodes, method=method
+    )
