@@ -191,4 +191,17 @@ from .qiskit import (
 )
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
+# open systems: time-dependent Floquet-Redfield channels and dynamics, QuTiP adapters, 1/f noise
+from .baths import OneOverFNoise, OneOverFSpectralDensity
+from .redfield import MarkovWarning, FloquetRedfield, check_markov, floquet_redfield, static_redfield
+from .noise import flux_noise_channel, quasi_static_channel
+from .dynamics import OpenEvolutionResult, open_evolution
+from .qutip_adapters import (
+    brmesolve_spectrum,
+    coupling_operators,
+    floquet_spectrum,
+    model_qobjevo,
+    sequence_qobjevo,
+)
+
 __version__ = "0.1.0"

@@ -33,14 +33,13 @@ from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-from scipy.linalg import expm
 
 from .lindblad import unvec, vec
 from .models import DrivenModel, check_matrix, qubit_model
 from .noise import Method, Noise, _check_method, _couplings_for
 from .pulses import LZSMPulse, rz
 from . import redfield
-from .redfield import FloquetRedfield, floquet_redfield, static_redfield, to_lab
+from .redfield import FloquetRedfield, expm_batch, floquet_redfield, static_redfield, to_lab
 from .units import LZSMInputError, check_finite
 
 __all__ = ["OpenEvolutionResult", "open_evolution"]
@@ -199,7 +198,7 @@ def open_evolution(
             continue
         if kind == "idle":
             ends = np.append(rel, duration) if np.isfinite(duration) else rel
-            channels = to_lab(expm(idle_generator * ends[:, None, None]), idle_modes)
+            channels = to_lab(expm_batch(idle_generator * ends[:, None, None]), idle_modes)
         else:
             key = (payload.amplitude, payload.frequency)
             if key not in drives:
@@ -231,7 +230,7 @@ def _drive_channels(generator: FloquetRedfield, times: np.ndarray, method: str) 
     if method == "redfield":
         floquet = generator.propagators(times)
     else:
-        floquet = expm(generator.averaged_generator() * times[:, None, None])
+        floquet = expm_batch(generator.averaged_generator() * times[:, None, None])
     return to_lab(floquet, generator.basis.modes[0], generator.modes_at(times))
 
 

@@ -69,14 +69,13 @@ from dataclasses import dataclass, replace
 from typing import Callable, Literal, Sequence
 
 import numpy as np
-from scipy.linalg import expm
 
 from .baths import Bath, OneOverFNoise
 from .floquet import Coupling, FloquetRates, default_kmax, floquet_basis
 from .metrics import average_gate_fidelity, gate_error, unitary_superoperator
 from .models import PAULI_I, PAULI_X, DrivenModel, check_hermitian, qubit_model
 from .pulses import LZSMPulse, rz
-from .redfield import floquet_redfield, static_redfield, to_lab
+from .redfield import expm_batch, floquet_redfield, static_redfield, to_lab
 from .units import LZSMInputError, check_finite, check_positive
 
 __all__ = [
@@ -195,7 +194,7 @@ def periodic_channel(
     generator = floquet_redfield(model, a, w, _couplings_for(model, noise), kmax=kmax, lamb_shift=lamb_shift)
     if method == "redfield":
         return generator.period_channel(n)
-    return to_lab(expm(generator.averaged_generator() * (n * generator.period)), generator.basis.modes[0])
+    return to_lab(expm_batch(generator.averaged_generator() * (n * generator.period)), generator.basis.modes[0])
 
 
 def idle_channel(model: DrivenModel, time: float | np.ndarray, noise: Noise, *, lamb_shift: bool = False) -> np.ndarray:
@@ -219,7 +218,7 @@ def idle_channel(model: DrivenModel, time: float | np.ndarray, noise: Noise, *, 
     if np.any(t < 0):
         raise LZSMInputError(f"time must be >= 0, got {t.min()}")
     generator = static_redfield(model, _couplings_for(model, noise), lamb_shift=lamb_shift)
-    return to_lab(expm(generator.averaged_generator() * t[..., None, None]), generator.basis.modes[0])
+    return to_lab(expm_batch(generator.averaged_generator() * t[..., None, None]), generator.basis.modes[0])
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,7 @@ __all__ = [
     "FloquetRedfield",
     "MarkovWarning",
     "check_markov",
+    "expm_batch",
     "floquet_redfield",
     "static_redfield",
     "to_lab",
@@ -123,21 +124,26 @@ def check_markov(memory_time: float, period: float, *, what: str = "drive") -> f
     return ratio
 
 
-def _expm_batch(m: np.ndarray) -> np.ndarray:
-    r"""Batched :math:`e^{M}` by scaling and squaring of a degree-12 Taylor polynomial (error below 1e-15 per step).
+def expm_batch(m: np.ndarray) -> np.ndarray:
+    r"""Batched :math:`e^{M}`, shape (..., n, n): scaling and squaring of a degree-12 Taylor polynomial.
 
-    The Magnus exponents are small (:math:`\|M\|_1 \lesssim 1`), where this is
-    much cheaper than one Padé approximant per matrix.
+    Each matrix is scaled by its own :math:`2^{-s}` to :math:`\|M\|_1 \le 1/4`,
+    where the truncation error is below :math:`10^{-17}` relative, then squared
+    back :math:`s` times.  Much cheaper than SciPy's per-matrix Padé
+    approximant for the small Liouvillians here.
     """
-    norm = float(np.max(np.sum(np.abs(m), axis=-2), initial=0.0))
-    squarings = max(0, int(np.ceil(np.log2(norm / 0.5)))) if norm > 0.5 else 0
-    a = m / 2.0**squarings
-    out = np.broadcast_to(np.eye(m.shape[-1], dtype=complex), m.shape).copy()
+    flat = np.asarray(m, dtype=complex).reshape((-1,) + np.shape(m)[-2:])
+    eye = np.eye(flat.shape[-1])
+    norms = np.max(np.sum(np.abs(flat), axis=-2), axis=-1) if flat.size else np.zeros(0)
+    squarings = np.where(norms > 0.25, np.ceil(np.log2(np.maximum(norms, 0.25) / 0.25)), 0).astype(int)
+    a = flat / (2.0**squarings)[:, None, None]
+    out = np.broadcast_to(eye, flat.shape).astype(complex)
     for k in range(12, 0, -1):  # Horner: 1 + a/1 (1 + a/2 (1 + ...))
-        out = np.eye(m.shape[-1]) + (a @ out) / k
-    for _ in range(squarings):
-        out = out @ out
-    return out
+        out = eye + (a @ out) / k
+    for j in range(int(squarings.max(initial=0))):
+        more = squarings > j
+        out[more] = out[more] @ out[more]
+    return out.reshape(np.shape(m))
 
 
 def _kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -259,7 +265,7 @@ class FloquetRedfield:
             gen = self.generator(nodes)
             l1, l2 = gen[:, 0], gen[:, 1]
             h = sizes[:, None, None]
-            steps_exp = _expm_batch(0.5 * h * (l1 + l2) + (_SQRT3 / 12) * h**2 * (l2 @ l1 - l1 @ l2))
+            steps_exp = expm_batch(0.5 * h * (l1 + l2) + (_SQRT3 / 12) * h**2 * (l2 @ l1 - l1 @ l2))
         done = 0
         for i, c in enumerate(counts):
             for s in range(done, done + c):
