@@ -73,6 +73,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .baths import Bath
 from .floquet import SIDEBAND_TOL, Coupling, FloquetBasis, _warn_truncation, default_kmax, floquet_basis
 from .floquet import _couplings as validated_couplings
 from .models import DrivenModel
@@ -95,7 +96,7 @@ __all__ = [
 MARKOV_WARN = 0.3
 #: Memory time / period above which :func:`check_markov` refuses.
 MARKOV_REFUSE = 1.0
-#: Harmonics of X_F(t) below this fraction of max |X_ab,k| do not set the Magnus step.
+#: Sidebands below this fraction of max |X_ab,k| neither set the Magnus step nor get a Lamb shift computed.
 _HARMONIC_TOL = 1e-10
 #: h * (bandwidth of L(t)) per Magnus step (error checked by step doubling in the tests).
 _PHASE_PER_STEP = 0.5
@@ -107,7 +108,12 @@ class MarkovWarning(UserWarning):
 
 
 def check_markov(memory_time: float, period: float, *, what: str = "drive") -> float:
-    r"""Ratio :math:`\tau_B / T`; :class:`MarkovWarning` above ``MARKOV_WARN``, :class:`LZSMInputError` above ``MARKOV_REFUSE``."""
+    r"""Ratio :math:`\tau_B / T` of a bath memory time to a drive period, checked.
+
+    Issues a :class:`MarkovWarning` above ``MARKOV_WARN`` and raises
+    :class:`~lzsm_gates.units.LZSMInputError` above ``MARKOV_REFUSE``.
+    ``what`` names the segment in the messages.
+    """
     ratio = float(check_positive("memory_time", memory_time, allow_zero=True)) / float(check_positive("period", period))
     if ratio > MARKOV_REFUSE:
         raise LZSMInputError(
@@ -354,8 +360,14 @@ def static_redfield(model: DrivenModel, couplings: Coupling | Sequence[Coupling]
 
 
 def _redfield_from_basis(
-    model: DrivenModel, basis: FloquetBasis, channels: list, kmax: int, lamb_shift: bool, sideband_tol: float
+    model: DrivenModel,
+    basis: FloquetBasis,
+    channels: list[tuple[np.ndarray, Bath]],
+    kmax: int,
+    lamb_shift: bool,
+    sideband_tol: float,
 ) -> FloquetRedfield:
+    """Sidebands, memory operators Y_k (module docstring) and memory time of validated couplings on one basis point."""
     if not isinstance(lamb_shift, bool):
         raise LZSMInputError(f"lamb_shift must be True or False, got {lamb_shift!r}")
     nu = basis.transition_frequencies(kmax)
@@ -367,7 +379,7 @@ def _redfield_from_basis(
         weight = np.abs(x) ** 2
         y = np.pi * bath.spectrum(nu) * x
         if lamb_shift:
-            keep = np.abs(x) > 1e-14 * max(float(np.abs(x).max()), np.finfo(float).tiny)
+            keep = np.abs(x) > _HARMONIC_TOL * max(float(np.abs(x).max()), np.finfo(float).tiny)
             shift = np.zeros(nu.shape)
             shift[keep] = bath.lamb_shift(nu[keep])
             y = y + 1j * shift * x

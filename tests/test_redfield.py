@@ -209,3 +209,12 @@ def test_markov_check_and_bad_inputs():
         gate_channel(LZSMPulse(1.0, 2.0), Bath.ohmic(1e-3), method="exact")
     with pytest.raises(LZSMInputError, match="lamb_shift"):
         floquet_redfield(QUBIT, 1.0, 2.0, (PAULI_X, Bath.ohmic(1e-3, 10.0)), lamb_shift=1)
+
+
+def test_lamb_shift_needs_a_decaying_spectrum():
+    from lzsm_gates.units import ConvergenceError
+
+    with pytest.raises(ConvergenceError, match="cutoff"):
+        gate_channel(LZSMPulse(1.0, 2.0), Bath.ohmic(1e-3, temperature=0.1), lamb_shift=True)
+    with pytest.raises(LZSMInputError, match="same size"):
+        Bath.ohmic(1e-3, 10.0).memory_time(np.ones(3), np.ones(2))
