@@ -192,7 +192,30 @@ from .operators import PAULI_I, PAULI_X, PAULI_Y, PAULI_Z, SIGMA_MINUS, SIGMA_PL
 from .units import check_choice, check_integer, check_interval
 from .qiskit.rabi import RabiComparison, RabiComparisonRow
 
-__version__ = "0.1.0"
+# open systems: time-dependent Floquet-Redfield channels and dynamics, QuTiP adapters, 1/f noise
+from .baths import OneOverFNoise, OneOverFSpectralDensity
+from .redfield import (
+    MARKOV_REFUSE,
+    MARKOV_WARN,
+    FloquetRedfield,
+    MarkovWarning,
+    check_markov,
+    expm_batch,
+    floquet_redfield,
+    static_redfield,
+    to_lab,
+)
+from .noise import flux_noise_channel, quasi_static_channel
+from .dynamics import OpenEvolutionResult, open_evolution
+from .qutip_adapters import (
+    brmesolve_spectrum,
+    coupling_operators,
+    floquet_spectrum,
+    model_qobjevo,
+    sequence_qobjevo,
+)
+
+from .version import __version__
 
 __all__ = [
     # units
@@ -415,4 +438,32 @@ __all__ = [
     # qiskit.rabi
     "RabiComparison",
     "RabiComparisonRow",
+    # baths
+    "OneOverFNoise",
+    "OneOverFSpectralDensity",
+    # redfield
+    "MarkovWarning",
+    "FloquetRedfield",
+    "check_markov",
+    "floquet_redfield",
+    "static_redfield",
+    # noise
+    "flux_noise_channel",
+    "quasi_static_channel",
+    # dynamics
+    "OpenEvolutionResult",
+    "open_evolution",
+    # qutip_adapters
+    "brmesolve_spectrum",
+    "coupling_operators",
+    "floquet_spectrum",
+    "model_qobjevo",
+    "sequence_qobjevo",
+    # redfield
+    "MARKOV_REFUSE",
+    "MARKOV_WARN",
+    "expm_batch",
+    "to_lab",
+    # version
+    "__version__",
 ]

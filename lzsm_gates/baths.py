@@ -57,13 +57,16 @@ from typing import Callable
 import numpy as np
 from scipy.constants import h as PLANCK
 from scipy.constants import k as BOLTZMANN
+from scipy.integrate import quad_vec
 
-from .units import LZSMInputError, check_finite, check_positive
+from .units import ConvergenceError, LZSMInputError, check_finite, check_positive
 
 __all__ = [
     "SpectralDensity",
     "OhmicSpectralDensity",
     "Bath",
+    "OneOverFNoise",
+    "OneOverFSpectralDensity",
     "bose_einstein",
     "thermal_energy",
 ]
@@ -74,6 +77,10 @@ returns finite values :math:`\\ge 0` of the same shape."""
 
 # |w| below this (relative to T) uses the w -> 0 limit of J(w) / (1 - exp(-w/T))
 _ZERO_FREQUENCY = 1e-9
+# relative step of the central differences g'(w), g''(w) in Bath.memory_time
+_DIFF_STEP = 1e-3
+# absolute/relative tolerance of the principal-value integral of Bath.lamb_shift
+_PV_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,130 @@ class OhmicSpectralDensity:
     def slope_at_zero(self) -> float:
         r""":math:`\lim_{\omega\to0} J(\omega)/\omega = \kappa`."""
         return float(self.coupling)
+
+
+@dataclass(frozen=True)
+class OneOverFSpectralDensity:
+    r"""Spectral density of the high-frequency part of 1/f noise (see :class:`OneOverFNoise`).
+
+    .. math::
+
+        J(\omega) = \frac{2A^2}{\omega}\tanh\frac{\omega}{2T}\,e^{-\omega/\omega_c}
+        \quad (\omega \ge \omega_s), \qquad J(\omega) = 0 \quad (\omega < \omega_s),
+
+    so that with a bath at the same temperature :math:`T` the symmetrised
+    spectrum is :math:`g(\omega) + g(-\omega) = J\coth(\omega/2T) = 2A^2/|\omega|`
+    (times the cutoff factor) above the split frequency :math:`\omega_s`;
+    emission and absorption follow detailed balance.
+
+    Parameters
+    ----------
+    amplitude : float
+        :math:`A \ge 0` (internal energy units).
+    split_frequency : float
+        :math:`\omega_s > 0`; lower frequencies are left to the quasi-static average.
+    temperature : float
+        :math:`T \ge 0` of the bath (internal units).
+    cutoff : float
+        High-frequency cutoff :math:`\omega_c \in (0, \infty]`.
+    """
+
+    amplitude: float
+    split_frequency: float
+    temperature: float = 0.0
+    cutoff: float = np.inf
+
+    def __post_init__(self) -> None:
+        check_positive("amplitude", self.amplitude, allow_zero=True)
+        check_positive("split_frequency", self.split_frequency)
+        check_positive("temperature", self.temperature, allow_zero=True)
+        if not (isinstance(self.cutoff, (int, float)) and self.cutoff > 0):
+            raise LZSMInputError(f"cutoff must lie in (0, inf], got {self.cutoff!r}")
+
+    def __call__(self, frequency: np.ndarray) -> np.ndarray:
+        w = np.abs(np.asarray(frequency, dtype=float))
+        above = w >= self.split_frequency
+        safe = np.where(above, w, 1.0)
+        thermal = np.tanh(safe / (2 * self.temperature)) if self.temperature > 0 else 1.0
+        return np.where(above, 2 * self.amplitude**2 / safe * thermal * np.exp(-safe / self.cutoff), 0.0)
+
+    def slope_at_zero(self) -> float:
+        r""":math:`J = 0` below :math:`\omega_s`: no zero-frequency (pure-dephasing) weight."""
+        return 0.0
+
+
+@dataclass(frozen=True)
+class OneOverFNoise:
+    r"""1/f noise of a Hamiltonian coefficient, split into a quasi-static and a Floquet-Markov part.
+
+    A classical fluctuation :math:`\delta(t)` of the coefficient of a coupling
+    operator :math:`X` (e.g. the flux bias, which couples through the drive
+    channel :math:`\sigma_x`) with the two-sided power spectrum
+
+    .. math::
+
+        S(f) = \frac{A^2}{|f|} \quad\Longleftrightarrow\quad
+        g(\omega) + g(-\omega) = \frac{2A^2}{|\omega|}
+        \qquad (\omega_{ir} \le |\omega|),
+
+    (:math:`S(f)\,df = S(\omega)\,d\omega/2\pi`, so :math:`A` is the same in
+    :math:`f` or :math:`\omega`; for flux noise :math:`A = |\partial E/\partial\Phi|\,A_\Phi`
+    with :math:`A_\Phi` in :math:`\Phi_0` and :math:`E` in internal energy units).
+    Frequencies between the infrared cutoff :math:`\omega_{ir}` (about
+    :math:`2\pi` over the total measurement time) and the split frequency
+    :math:`\omega_s` (about :math:`2\pi` over the gate time) do not change
+    during a gate: they are a static offset with Gaussian statistics and
+    variance
+
+    .. math::
+
+        \sigma^2 = \int_{\omega_{ir} \le |\omega| \le \omega_s} g(\omega)\, d\omega
+                 = 2A^2 \ln\frac{\omega_s}{\omega_{ir}}
+
+    (:attr:`quasi_static_std`), averaged over exactly (:func:`~lzsm_gates.noise.quasi_static_channel`).
+    Frequencies above :math:`\omega_s` form the bath :meth:`bath`, which
+    enters the Floquet-Markov rates at the transition frequencies of the drive.
+    The band between :math:`\omega_s` and the lowest transition frequency
+    is neither static nor Markovian; it is neglected (its weight is
+    :math:`2A^2\ln(\nu_{min}/\omega_s)`, the same logarithm: choose
+    :math:`\omega_s` near the inverse gate time).
+
+    Parameters
+    ----------
+    amplitude : float
+        :math:`A \ge 0` in internal energy units.
+    infrared_cutoff, split_frequency : float
+        :math:`0 < \omega_{ir} < \omega_s` (internal angular-frequency units).
+    temperature : float
+        Temperature of the high-frequency bath (detailed balance), :math:`\ge 0`.
+    cutoff : float
+        High-frequency cutoff of the bath, :math:`(0, \infty]`.
+    """
+
+    amplitude: float
+    infrared_cutoff: float
+    split_frequency: float
+    temperature: float = 0.0
+    cutoff: float = np.inf
+
+    def __post_init__(self) -> None:
+        check_positive("amplitude", self.amplitude, allow_zero=True)
+        low = float(check_positive("infrared_cutoff", self.infrared_cutoff))
+        if not float(check_positive("split_frequency", self.split_frequency)) > low:
+            raise LZSMInputError(
+                f"split_frequency must lie in (infrared_cutoff, inf) = ({low:g}, inf), got {self.split_frequency!r}"
+            )
+        check_positive("temperature", self.temperature, allow_zero=True)
+
+    @property
+    def quasi_static_std(self) -> float:
+        r"""Standard deviation :math:`\sigma = A\sqrt{2\ln(\omega_s/\omega_{ir})}` of the static offset."""
+        return float(self.amplitude * np.sqrt(2 * np.log(self.split_frequency / self.infrared_cutoff)))
+
+    def bath(self) -> "Bath":
+        """The high-frequency part as a :class:`Bath` (:class:`OneOverFSpectralDensity`)."""
+        density = OneOverFSpectralDensity(self.amplitude, self.split_frequency, self.temperature, self.cutoff)
+        return Bath(density, self.temperature)
 
 
 def bose_einstein(frequency: np.ndarray | float, temperature: float) -> np.ndarray:
@@ -223,3 +354,77 @@ class Bath:
         r""":math:`S(\omega) = g(\omega) + g(-\omega) = J(|\omega|)\coth(|\omega|/2T)`."""
         w = check_finite("frequency", frequency)
         return self.spectrum(w) + self.spectrum(-w)
+
+    def lamb_shift(self, frequency: np.ndarray | float) -> np.ndarray:
+        r"""Principal-value part :math:`\Delta(\nu)` of the one-sided transform of the bath correlation.
+
+        With :math:`C(\tau) = \int d\omega\, g(\omega) e^{-i\omega\tau}`,
+
+        .. math::
+
+            \int_0^\infty d\tau\, C(\tau) e^{i\nu\tau} = \pi g(\nu) + i\Delta(\nu), \qquad
+            \Delta(\nu) = \mathcal P\!\int d\omega\, \frac{g(\omega)}{\nu - \omega}
+                        = \int_0^\infty \frac{g(\nu - s) - g(\nu + s)}{s}\, ds ,
+
+        evaluated (vectorised over ``frequency``) by adaptive quadrature of the
+        last, regular form.  It renormalises the system energies (Lamb
+        shift); it needs a spectral density that decays at high frequency.
+
+        Raises
+        ------
+        ConvergenceError
+            If the integral does not converge (e.g. an Ohmic bath without cutoff).
+        """
+        nu = check_finite("frequency", frequency)
+        flat = nu.ravel()
+        scale = max(float(np.max(np.abs(flat), initial=0.0)), float(self.temperature), 1.0)
+        far = self.spectrum(np.array([-1e6, 1e6]) * scale)
+        if np.max(far) > _PV_TOL * max(float(np.max(self.spectrum(flat), initial=0.0)), np.finfo(float).tiny):
+            raise ConvergenceError(
+                "the Lamb shift needs a spectral density that decays at high frequency: g(omega) is still "
+                f"{np.max(far):.3g} at |omega| = {1e6 * scale:.3g} (give the Ohmic bath a finite cutoff)"
+            )
+
+        def integrand(s: float) -> np.ndarray:
+            return (self.spectrum(flat - s) - self.spectrum(flat + s)) / s
+
+        try:
+            value, error, info = quad_vec(
+                integrand, 0.0, np.inf, epsabs=_PV_TOL * scale, epsrel=_PV_TOL, limit=4000, full_output=True
+            )
+        except (ValueError, FloatingPointError) as exc:
+            raise ConvergenceError(f"the Lamb-shift integral failed: {exc}") from None
+        if not (info.success and np.all(np.isfinite(value))):
+            raise ConvergenceError(f"the Lamb-shift integral did not converge (error estimate {error:.3g})")
+        return np.reshape(value, nu.shape)
+
+    def memory_time(self, frequency: np.ndarray, weight: np.ndarray) -> float:
+        r"""Spectral memory time of the bath at the frequencies a system probes.
+
+        .. math::
+
+            \tau_B = \frac{\sum_i w_i\,\big(|g'(\nu_i)| + \sqrt{|g''(\nu_i)|\, g(\nu_i)}\big)}
+                         {\sum_i w_i\, g(\nu_i)} .
+
+        Since :math:`\int_0^\infty \tau^n C(\tau) e^{i\nu\tau} d\tau` are the
+        :math:`\nu`-derivatives of :math:`\pi g(\nu) + i\Delta(\nu)`,
+        :math:`|g'/g|` and :math:`\sqrt{|g''/g|}` are the first and second
+        moments of the correlation time of :math:`C(\tau)` resolved at the
+        transition frequencies :math:`\nu_i` (weights :math:`w_i`, e.g.
+        :math:`|X_{ab,k}|^2`); the second one catches spectral peaks, where
+        :math:`g' = 0`.  The Markov approximation replaces the memory
+        integral by its :math:`t\to\infty` limit, accurate once the drive has
+        been on for times :math:`\gg\tau_B` (e.g. :math:`1/\nu` for an Ohmic
+        bath, :math:`1/\gamma` for a Lorentzian line of width :math:`\gamma`).
+        Returns 0 for a silent bath.
+        """
+        nu = check_finite("frequency", frequency).ravel()
+        w = check_positive("weight", weight, allow_zero=True).ravel()
+        if nu.shape != w.shape:
+            raise LZSMInputError(f"frequency and weight must have the same size, got {nu.size} and {w.size}")
+        h = _DIFF_STEP * (1.0 + np.abs(nu))
+        g, up, down = self.spectrum(nu), self.spectrum(nu + h), self.spectrum(nu - h)
+        slope = np.abs(up - down) / (2 * h)
+        curvature = np.abs(up - 2 * g + down) / h**2
+        total = float(np.sum(w * g))
+        return float(np.sum(w * (slope + np.sqrt(curvature * g)))) / total if total > 0 else 0.0
