@@ -1076,7 +1076,7 @@ def compare_with_rabi(
     gate_set: LZSMGateSet | None = None,
     noise: Bath | None = None,
 ) -> list[dict[str, Any]]:
-    """Duration and error of LZSM designs versus resonant Rabi gates on the same qubit.
+    r"""Duration and error of LZSM designs versus resonant Rabi gates on the same qubit.
 
     Parameters
     ----------

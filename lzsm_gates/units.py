@@ -24,8 +24,10 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "LZSMError",
     "LZSMInputError",
     "ConvergenceError",
+    "LZSMWarning",
     "Device",
     "DEFAULT_DEVICE",
     "check_positive",
@@ -34,12 +36,25 @@ __all__ = [
 ]
 
 
-class LZSMInputError(ValueError):
+class LZSMError(Exception):
+    """Root of every exception the package raises on purpose.
+
+    ``except LZSMError`` catches all of them; each concrete class also derives
+    from the matching built-in (``ValueError``, ``RuntimeError``), so code that
+    catches those keeps working.
+    """
+
+
+class LZSMInputError(LZSMError, ValueError):
     """A parameter is outside its allowed range (the message names both)."""
 
 
-class ConvergenceError(RuntimeError):
+class ConvergenceError(LZSMError, RuntimeError):
     """A numerical solver or root search did not converge."""
+
+
+class LZSMWarning(UserWarning):
+    """Root of the package's warning categories (filter them all with ``warnings.simplefilter(..., LZSMWarning)``)."""
 
 
 def check_finite(name: str, value: Any) -> np.ndarray:
