@@ -46,7 +46,7 @@ from .metrics import gate_error
 from .models import DrivenModel, qubit_model
 from .propagate import evolve, period_propagator, static_propagator, steps_per_period
 from .pulses import LZSMPulse
-from .sweeps import Axis, SweepOptions, run_sweep
+from .sweeps import Axis, SweepOptions, fixed_cost, run_sweep
 from .units import Device, LZSMInputError, check_finite, check_positive
 
 __all__ = [
@@ -364,6 +364,9 @@ class _CavityPoints:
         return {k: scan[k] for k in self.outputs}
 
 
+_CAVITY_POINT_COST = 8e3  # one steady state ~40 ms ~ 8e3 Magnus point-steps (measured, one core)
+
+
 def cavity_map(
     couplings: Axis | np.ndarray | Sequence[float],
     drives: Axis | np.ndarray | Sequence[float],
@@ -390,4 +393,4 @@ def cavity_map(
     extras.setdefault("description", "cavity steady state")
     extras["attrs"] = {**_provenance({"params": repr(base)}, None), **extras.get("attrs", {})}
     return run_sweep(_CavityPoints(base, tuple(outputs)), [g_axis, d_axis], outputs={k: "" for k in outputs},
-                     options=opts, **extras)
+                     options=opts, cost=fixed_cost(_CAVITY_POINT_COST), **extras)
