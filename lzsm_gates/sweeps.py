@@ -86,6 +86,7 @@ import json
 import os
 import pickle
 import queue
+import re
 import secrets
 import sys
 import warnings
@@ -498,7 +499,8 @@ def run_sweep(
 
     store = None
     if opts.checkpoint is not None:
-        store = _ChunkStore.open(opts.checkpoint, _fingerprint_spec(grid, declared, vectorized, key, func))
+        spec = _fingerprint_spec(grid, declared, vectorized, key, func)
+        store = _ChunkStore.open(opts.checkpoint, spec, _describe_function(func))
     results = _Assembler(grid, declared)
 
     pending = []
@@ -1030,8 +1032,7 @@ def _function_identity(func: Callable[..., Any]) -> dict[str, str]:
     code = getattr(call, "__code__", None)
     code_hash = hashlib.sha256()
     if code is not None:
-        code_hash.update(code.co_code)
-        code_hash.update(repr(code.co_consts).encode())
+        _hash_code(code_hash, code)
     try:
         state = pickle.dumps(func, protocol=4)
     except Exception:  # noqa: BLE001 - any pickling failure: describe the function by its contents instead
@@ -1041,8 +1042,23 @@ def _function_identity(func: Callable[..., Any]) -> dict[str, str]:
         "name": _qualified_name(func),
         "code_sha256": code_hash.hexdigest(),
         "settings_sha256": hashlib.sha256(state).hexdigest(),
-        "settings": repr(func)[:300],
     }
+
+
+def _describe_function(func: Callable[..., Any]) -> str:
+    """A readable description of the swept function for messages (memory addresses removed)."""
+    text = repr(func) if not hasattr(func, "__code__") else _qualified_name(func)
+    return re.sub(r" at 0x[0-9a-f]+", "", text)[:300]
+
+
+def _hash_code(digest: Any, code: Any) -> None:
+    """Feed a code object's bytecode and constants (nested code objects recursively, no addresses)."""
+    digest.update(code.co_code)
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            _hash_code(digest, const)
+        else:
+            digest.update(repr(const).encode())
 
 
 def _fingerprint_spec(
@@ -1091,8 +1107,11 @@ class _ChunkStore:
         self.finished = {path.name for path in directory.glob("chunk_*.npz")}
 
     @classmethod
-    def open(cls, directory: Path, spec: dict[str, Any]) -> _ChunkStore:
-        """Open (or create) the checkpoint in ``directory``, refusing one of a different sweep."""
+    def open(cls, directory: Path, spec: dict[str, Any], function_repr: str = "") -> _ChunkStore:
+        """Open (or create) the checkpoint in ``directory``, refusing one of a different sweep.
+
+        ``function_repr`` describes the function in messages; it is not part of the fingerprint.
+        """
         fingerprint = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
         manifest_path = directory / _MANIFEST
         start_over = f"delete the directory {directory} (or give another checkpoint directory) to start over"
@@ -1115,8 +1134,8 @@ class _ChunkStore:
                 stored = stored if isinstance(stored, dict) else {}
                 differing = sorted(field for field in spec if stored.get(field) != spec[field])
                 detail = ""
-                if "function" in differing and isinstance(stored.get("function"), dict):
-                    detail = f" (stored {stored['function'].get('settings')}, now {spec['function']['settings']})"
+                if "function" in differing:
+                    detail = f" (stored {manifest.get('function_repr')}, now {function_repr})"
                 raise LZSMInputError(
                     f"checkpoint {directory} belongs to a different sweep (differs in: {', '.join(differing)}){detail}; "
                     f"use another checkpoint directory, or {start_over}"
@@ -1135,6 +1154,7 @@ class _ChunkStore:
                 "version": _FORMAT_VERSION,
                 "fingerprint": fingerprint,
                 "spec": spec,
+                "function_repr": function_repr,
             }
             _atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
         return cls(directory, fingerprint)
