@@ -124,9 +124,9 @@ def to_lab_units(ds: xr.Dataset, device: Device, rates: Sequence[str] = ()) -> x
             coord = ds[name]
             out = out.assign_coords({f"{name}_gap": (name, coord.values, {"units": "Delta"})})
             out = out.assign_coords({name: (name, coord.values * device.gap_hz / 1e6, {**coord.attrs, "units": "MHz"})})
-    for name in rates:
-        out[name] = ds[name] * (device.gap_angular * 1e-6)
-        out[name].attrs = {**ds[name].attrs, "units": "1/us"}
+    for name in rates:  # raw values: the gap-unit coordinates of ``ds`` no longer align with ``out``
+        variable = ds[name].variable
+        out[name] = (variable.dims, variable.values * (device.gap_angular * 1e-6), {**variable.attrs, "units": "1/us"})
     out.attrs = {**ds.attrs, "gap_hz": device.gap_hz, "device": device.name}
     return out
 
