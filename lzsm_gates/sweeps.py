@@ -589,9 +589,16 @@ def estimate_work(axes: Sequence[Axis], n_outputs: int = 1, cost: Callable[..., 
     sample = {axis.name: axis.values[position] for axis, position in zip(axes, positions)}
     corners = np.stack(np.meshgrid(*[[0, n - 1] for n in shape], indexing="ij")).reshape(len(shape), -1)
     corner = {axis.name: axis.values[position] for axis, position in zip(axes, corners)}
-    sampled = np.asarray(cost(**sample), dtype=float)
-    peak = np.asarray(cost(**corner), dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        sampled = _valid_cost(cost(**sample))
+        peak = _valid_cost(cost(**corner))
     return WorkEstimate(points, memory, float(sampled.mean()) * points, float(max(sampled.max(), peak.max())))
+
+
+def _valid_cost(steps: Any) -> np.ndarray:
+    """Costs as floats; a non-finite or non-positive cost (e.g. an overflowed step count) counts as infinite."""
+    steps = np.asarray(steps, dtype=float)
+    return np.where(np.isfinite(steps) & (steps > 0), steps, np.inf)
 
 
 def _guard_work(work: WorkEstimate, allow_large: bool, description: str) -> None:
