@@ -186,4 +186,9 @@ from .schedules import (
 )
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
+# errors, sweep options and cost guard, lab units of maps (issue 12/13)
+from .units import LZSMError, LZSMWarning
+from .sweeps import WORK_LIMITS, SweepOptions, SweepWarning, WorkEstimate, estimate_work, fixed_cost
+from .maps import to_lab_units
+
 __version__ = "0.1.0"
