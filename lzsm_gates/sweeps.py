@@ -98,7 +98,6 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from tqdm.auto import tqdm
 
 from .units import LZSMError, LZSMInputError, LZSMWarning, check_finite
 
@@ -258,7 +257,8 @@ class SweepOptions:
     executor : Executor-like, optional
         Object with ``submit(fn, *args)`` returning futures; default in-process.
     progress : bool
-        Show a progress bar (:mod:`tqdm.auto`: a widget in Jupyter, text in a terminal).
+        Show a progress bar (a widget in Jupyter when ipywidgets is installed,
+        text otherwise; never a ``TqdmWarning``).
     on_error : {"report", "raise"}
         What to do with bad chunks.
     allow_large : bool
@@ -520,7 +520,7 @@ def run_sweep(
 
     failures: list[dict[str, Any]] = []
     with (
-        tqdm(
+        _progress_bar_class()(
             total=grid.n_chunks,
             initial=grid.n_chunks - len(pending),
             desc=description or "sweep",
@@ -558,6 +558,31 @@ def run_sweep(
             stacklevel=2,
         )
     return results.to_dataset(_result_attrs(description, attrs, grid, failures, opts, vectorized, key))
+
+
+def _progress_bar_class() -> type:
+    """The tqdm class for the current front end, chosen without ``TqdmWarning``.
+
+    A widget bar (:mod:`tqdm.notebook`) inside a Jupyter kernel where
+    ipywidgets is installed; the text bar everywhere else (terminals, and
+    kernels without ipywidgets, where :mod:`tqdm.auto` would warn).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None  # noqa: N806 - mirrors the IPython name
+    shell = get_ipython() if get_ipython is not None else None
+    if shell is not None and "IPKernelApp" in getattr(shell, "config", {}):
+        try:
+            import ipywidgets  # noqa: F401 - only checks that widgets can be drawn
+            from tqdm.notebook import tqdm as widget_bar
+
+            return widget_bar
+        except ImportError:
+            pass
+    from tqdm.std import tqdm as text_bar
+
+    return text_bar
 
 
 def estimate_work(axes: Sequence[Axis], n_outputs: int = 1, cost: Callable[..., Any] | None = None) -> WorkEstimate:
@@ -909,7 +934,7 @@ def _evaluate_chunk(
     if vectorized:
         result = func(**parameters)
         if not isinstance(result, Mapping):
-            raise TypeError(
+            raise LZSMInputError(
                 f"the sweep function must return a mapping output name -> array, got {type(result).__name__}"
             )
         return {name: np.asarray(value) for name, value in result.items()}
@@ -918,9 +943,9 @@ def _evaluate_chunk(
     for i in range(n):
         row = func(**{name: float(values[i]) for name, values in parameters.items()})
         if not isinstance(row, Mapping):
-            raise TypeError(f"the sweep function must return a mapping output name -> value, got {type(row).__name__}")
+            raise LZSMInputError(f"the sweep function must return a mapping output name -> value, got {type(row).__name__}")
         if rows and set(row) != set(rows[0]):
-            raise ValueError(
+            raise LZSMInputError(
                 f"the sweep function returned outputs {sorted(row)} at one point and {sorted(rows[0])} at another"
             )
         rows.append(row)

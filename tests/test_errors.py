@@ -373,3 +373,32 @@ def test_cli_version(capsys):
 
     code, out, _ = cli(capsys, "--version")
     assert code == 0 and out.strip() == f"lzsm-gates {lzsm_gates.__version__}"
+
+
+def test_progress_bar_in_a_kernel_without_widgets_is_text_without_warning(monkeypatch):
+    import builtins
+    import types
+    import warnings
+
+    from tqdm.std import tqdm as text_bar
+
+    from lzsm_gates import sweeps
+
+    assert sweeps._progress_bar_class() is text_bar  # plain interpreter
+    kernel = types.SimpleNamespace(config={"IPKernelApp": {}})
+    fake_ipython = types.ModuleType("IPython")
+    fake_ipython.get_ipython = lambda: kernel
+    monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
+    real_import = builtins.__import__
+
+    def no_widgets(name, *args, **kwargs):
+        if name == "ipywidgets":
+            raise ImportError("no ipywidgets")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_widgets)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sweeps._progress_bar_class() is text_bar
+        ds = run_sweep(lambda A: {"y": A}, [Axis.linear("A", 0, 1, 3)], progress=True)
+    assert ds["y"].shape == (3,)

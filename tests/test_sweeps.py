@@ -289,7 +289,7 @@ def _bad_output(kind: str):
         ("shape", r"output 'P' has shape \(9,\), expected \(10, \.\.\.\)"),
         ("missing", r"missing \['U'\]"),
         ("object", "dtype object"),
-        ("not a mapping", "TypeError: the sweep function must return a mapping"),
+        ("not a mapping", "LZSMInputError: the sweep function must return a mapping"),
     ],
 )
 def test_bad_outputs_are_reported_as_bad_chunks(kind, message):
