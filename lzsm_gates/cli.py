@@ -40,6 +40,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import traceback
 import warnings
@@ -245,8 +246,13 @@ def _axis(name: str, grid: tuple[float, float, int], units: str = "") -> Axis:
 
 
 def _map_options(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    checkpoint = out / "checkpoint"
+    if args.restart and checkpoint.exists():
+        if not (checkpoint / "manifest.json").is_file():
+            raise CLIError(f"--restart: {checkpoint} is not a sweep checkpoint (no manifest.json); not deleting it")
+        shutil.rmtree(checkpoint)
     return {
-        "checkpoint": out / "checkpoint" if args.resume else None,
+        "checkpoint": checkpoint if args.resume or args.restart else None,
         "progress": not args.quiet,
         "allow_large": args.allow_large,
     }
@@ -470,6 +476,8 @@ def _map_parser(
                        help=f"{what} (values {_GRID_DOMAINS[domain][1]}{shown})")
     p.add_argument("--out", default=out, help="output folder (created if missing)")
     p.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
+    p.add_argument("--restart", action="store_true",
+                   help="discard OUT/checkpoint (e.g. of a sweep with other settings) and start a new checkpointed run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--allow-large", action="store_true", help="run even above the cost limits (points, steps, memory)")
     _output_flags(p)
@@ -546,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``lzsm-gates``; returns the exit status (0 success, 2 error, 130 interrupted)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    argv = [word for word in argv if word != "--debug"]  # accepted anywhere on the line
     command = next((word for word in argv if word in _COMMANDS), None)
     prefix = f"lzsm-gates {command}" if command else "lzsm-gates"
 

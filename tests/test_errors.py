@@ -402,3 +402,24 @@ def test_progress_bar_in_a_kernel_without_widgets_is_text_without_warning(monkey
         assert sweeps._progress_bar_class() is text_bar
         ds = run_sweep(lambda A: {"y": A}, [Axis.linear("A", 0, 1, 3)], progress=True)
     assert ds["y"].shape == (3,)
+
+
+def test_cli_resume_with_changed_setting_is_refused_and_restart_starts_over(tmp_path, capsys):
+    base = ["o3l-map", "--amplitude", "3.8", "3.8", "1", "--eps0", "3.7", "3.7", "1", "--out", str(tmp_path), "--quiet"]
+    assert main([*base, "--resume"]) == 0
+    code, _, err = cli(capsys, *base, "--resume", "--xi", "1", "--force")
+    assert code == 2 and "differs in: function" in one_line_error(err) and "xi=1.0" in err
+    assert main([*base, "--restart", "--xi", "1", "--force"]) == 0
+    assert load_result(tmp_path / "o3l_map.npz").attrs["param_xi"] == 1.0
+
+
+def test_pulse_populations_in_ns_with_a_device():
+    from lzsm_gates.maps import pulse_populations
+
+    device = Device.from_gap(20.0, "MHz")
+    pulse = LZSMPulse(2.0, 3.0, 0.0, 0.0)
+    lab = pulse_populations(pulse, qubit_model(), 0, num=5, device=device)
+    assert lab["t"].attrs["units"] == "ns"
+    np.testing.assert_allclose(lab["t"].values, lab["t_gap"].values / (2 * np.pi * 20e6) * 1e9, rtol=1e-14)
+    with pytest.raises(LZSMInputError, match="initial must be a basis state index"):
+        pulse_populations(pulse, qubit_model(), 2)
