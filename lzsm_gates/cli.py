@@ -98,6 +98,24 @@ def _nonnegative(text: str) -> float:
     return value
 
 
+def _positive_in(low: float, high: float) -> Callable[[str], float]:
+    """A number in (0, high] that is also >= low (``low = 0``: any positive number up to ``high``)."""
+
+    def parse(text: str) -> float:
+        value = _positive(text)
+        if not low <= value <= high:
+            bounds = f"(0, {high:g}]" if low == 0 else f"[{low:g}, {high:g}]"
+            raise argparse.ArgumentTypeError(f"must lie in {bounds}, got {text!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+_gap_mhz = _positive_in(1e-3, 1e6)  # Device: 1 kHz .. 1 THz
+_gap_multiple = _positive_in(0.0, 1e4)  # amplitudes and frequencies in units of the gap
+
+
 def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
@@ -494,12 +512,12 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("design", help="operating points of a gate (amplitude, frequency, idles) in physical units")
     d.add_argument("--target", type=_target, default="h",
                    help="x, y, z, h, sx, sxdg, s, sdg, t, tdg, id, or U angles 'theta,phi,lambda'")
-    d.add_argument("--gap-mhz", type=_positive, default=gap, help=f"qubit gap Delta/2pi in MHz (default {gap:g})")
-    d.add_argument("--max-amplitude", type=_positive, default=DEFAULT_DEVICE.max_amplitude,
+    d.add_argument("--gap-mhz", type=_gap_mhz, default=gap, help=f"qubit gap Delta/2pi in MHz (default {gap:g})")
+    d.add_argument("--max-amplitude", type=_gap_multiple, default=DEFAULT_DEVICE.max_amplitude,
                    help="largest A in units of the gap")
-    d.add_argument("--min-frequency", type=_positive, default=DEFAULT_DEVICE.min_frequency,
+    d.add_argument("--min-frequency", type=_gap_multiple, default=DEFAULT_DEVICE.min_frequency,
                    help="smallest omega in units of the gap")
-    d.add_argument("--max-frequency", type=_positive, default=DEFAULT_DEVICE.max_frequency,
+    d.add_argument("--max-frequency", type=_gap_multiple, default=DEFAULT_DEVICE.max_frequency,
                    help="largest omega in units of the gap")
     d.add_argument("--rank", default="duration", choices=["duration", "approximation", "robustness"], help="ranking criterion")
     d.add_argument("--refine", type=_integer(0, 1000), default=3, help="refine this many top candidates exactly (default 3)")
@@ -514,7 +532,7 @@ def _parser() -> argparse.ArgumentParser:
                     ("--frequency", "positive", None, "frequency grid omega/Delta, or omega/2pi in MHz with --gap-mhz (default 0.5 8 160 gaps)"))
     p.add_argument("--cut-amplitude", type=_number, default=None,
                    help="amplitude of the Fig. 8 cut, in the grid's units (default 2 gaps)")
-    p.add_argument("--gap-mhz", type=_positive, default=None,
+    p.add_argument("--gap-mhz", type=_gap_mhz, default=None,
                    help="qubit gap Delta/2pi in MHz: grids and results in MHz (lab units)")
 
     o = _map_parser(sub, "o3l-map", "steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)",
@@ -528,7 +546,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
     c.add_argument("circuit", help=f"{', '.join(_BUILTIN_CIRCUITS)}, or an OpenQASM 2 file")
     c.add_argument("--qubits", type=_integer(2, 12), default=2, help="qubits of a built-in circuit (default 2; linear coupling chain)")
-    c.add_argument("--gap-mhz", type=_positive, default=gap, help=f"qubit gap Delta/2pi in MHz (default {gap:g})")
+    c.add_argument("--gap-mhz", type=_gap_mhz, default=gap, help=f"qubit gap Delta/2pi in MHz (default {gap:g})")
     c.add_argument("--single-qubit", default="u", choices=["u", "sx"],
                    help="u: one designed pulse per single-qubit gate (default); sx: calibrated sx and x pulses")
     c.add_argument("--scheduling", default="alap", choices=["alap", "asap", "serial"], help="gate placement in time")

@@ -54,10 +54,10 @@ def test_design_options_parse_to_valid_values_or_one_line_error(option, value):
         assert isinstance(parsed, int) and parsed >= 0
     else:
         assert math.isfinite(parsed) and parsed > 0
-        if option != "--max-error" and option not in ("--show",):
-            Device.from_gap(args.gap_mhz, "MHz", max_amplitude=args.max_amplitude,
-                            min_frequency=min(args.min_frequency, args.max_frequency / 2),
-                            max_frequency=args.max_frequency)
+        if option in ("--gap-mhz", "--max-amplitude", "--max-frequency"):  # a parsed value always makes a device
+            device = Device.from_gap(args.gap_mhz, "MHz", max_amplitude=args.max_amplitude,
+                                     min_frequency=args.max_frequency / 2, max_frequency=args.max_frequency)
+            assert device.dt > 0 and math.isfinite(device.gap_angular)
 
 
 @FUZZ
