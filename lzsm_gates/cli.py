@@ -282,9 +282,11 @@ def _require_finite_map(ds: Any, what: str) -> None:
     if failures:
         first = failures[0]
         ranges = ", ".join(f"{k} in [{lo:g}, {hi:g}]" for k, (lo, hi) in first["parameters"].items())
+        total = int(np.prod([ds.sizes[dim] for dim in ds.dims if dim in ds.coords]))
         raise CLIError(
-            f"{what} failed at {sum(f['points'] for f in failures)} of {ds.attrs.get('n_chunks', '?')} chunks' points "
-            f"({len(failures)} bad chunks; first: {ranges}: {_one_line(first['error'])}); nothing was written"
+            f"{what} failed at {sum(f['points'] for f in failures)} of {total} points "
+            f"({len(failures)} bad chunks; first: {ranges}: {_one_line(first['error'])}); nothing was written "
+            "(rerun with --resume to retry only the failed chunks)"
         )
     for name, variable in ds.data_vars.items():
         bad = ~np.isfinite(np.asarray(variable.values))

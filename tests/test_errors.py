@@ -118,7 +118,7 @@ def test_cli_map_with_failed_points_exits_nonzero_and_draws_nothing(tmp_path, ca
                        "0.5", "--out", str(tmp_path), "--quiet")
     assert code == 2
     line = one_line_error(err)
-    assert "failed at" in line and "A in [" in line and "non-finite" in line
+    assert "failed at 6 of 6 points" in line and "A in [" in line and "non-finite" in line
     assert not list(tmp_path.glob("*.png")) and not (tmp_path / "lzsm_map.npz").exists()
 
 
