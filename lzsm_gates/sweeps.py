@@ -304,6 +304,8 @@ class SweepOptions:
             raise LZSMInputError(
                 f"executor must have a submit(fn, *args) method returning futures, got {type(executor).__name__}"
             )
+        if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+            raise LZSMInputError(f"checkpoint must be a directory path, got {type(checkpoint).__name__}")
         for name, flag in (("progress", progress), ("allow_large", allow_large)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise LZSMInputError(f"{name} must be True or False, got {flag!r}")

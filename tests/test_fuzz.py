@@ -148,7 +148,7 @@ def test_device_is_valid_or_raises(gap, unit, max_amplitude, min_frequency, max_
 @settings(max_examples=60, deadline=None)
 @given(
     fields=st.dictionaries(
-        st.sampled_from(["chunk_size", "progress", "on_error", "allow_large", "checkpointt", "executor"]),
+        st.sampled_from(["chunk_size", "progress", "on_error", "allow_large", "checkpoint", "checkpointt", "executor"]),
         st.one_of(st.integers(-2, 3), st.booleans(), st.text(max_size=3), st.none(), st.floats()),
         max_size=3,
     )
@@ -166,3 +166,17 @@ def test_sweep_options_are_valid_or_raise(fields):
 def test_cli_map_gap_mhz_rejects_non_positive_or_non_finite(value, capsys, tmp_path):
     code = main(["map", "--gap-mhz", value, "--out", str(tmp_path), "--quiet"])
     _assert_clean_failure(code, capsys.readouterr().err)
+
+
+@settings(max_examples=30, deadline=None)
+@given(span=finite_or_not, num=st.one_of(st.integers(-2, 3), st.floats(0, 3), st.none()))
+def test_error_landscape_is_finite_or_raises(span, num):
+    from lzsm_gates import qubit_model
+    from lzsm_gates.maps import error_landscape
+    from lzsm_gates.pulses import LZSMPulse
+
+    try:
+        ds = error_landscape(LZSMPulse(2.0, 3.0, 0.1, 0.2), np.eye(2), qubit_model(), span=span, num=num, progress=False)
+    except LZSMError:
+        return
+    assert np.isfinite(ds["gate_error"].values).all() and ds["gate_error"].shape == (num, num)
