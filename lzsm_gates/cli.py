@@ -462,7 +462,8 @@ def _inspect(args: argparse.Namespace) -> int:
         dims = ", ".join(f"{name} ({size})" for name, size in content.sizes.items())
         summary = f"dims {dims}; variables {', '.join(content.data_vars)}; {len(sweep_failures(content))} failed chunks"
     elif kind == "design":
-        summary = f"{len(content)} operating points; best exact gate error {content[0].exact_error:.1e}"
+        best = f"; best exact gate error {content[0].exact_error:.1e}" if content else ""
+        summary = f"{len(content)} operating points{best}"
     elif kind == "pulse program":
         summary = f"{content.num_qubits} qubits, {content.duration} samples on {', '.join(content.samples)}"
     else:
