@@ -215,6 +215,11 @@ from .qutip_adapters import (
     sequence_qobjevo,
 )
 
+# errors, sweep options and cost guard, lab units of maps (issue 12/13)
+from .units import LZSMError, LZSMWarning
+from .sweeps import WORK_LIMITS, SweepOptions, SweepWarning, WorkEstimate, estimate_work, fixed_cost
+from .maps import to_lab_units
+
 from .version import __version__
 
 __all__ = [
@@ -466,4 +471,16 @@ __all__ = [
     "to_lab",
     # version
     "__version__",
+    # units
+    "LZSMError",
+    "LZSMWarning",
+    # sweeps
+    "WORK_LIMITS",
+    "SweepOptions",
+    "SweepWarning",
+    "WorkEstimate",
+    "estimate_work",
+    "fixed_cost",
+    # maps
+    "to_lab_units",
 ]

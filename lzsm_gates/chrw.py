@@ -57,7 +57,7 @@ from typing import Literal
 import numpy as np
 from scipy.special import j0, j1
 
-from .units import check_finite, check_positive
+from .units import LZSMWarning, check_finite, check_positive
 
 __all__ = [
     "CHRWParameters",
@@ -83,7 +83,7 @@ def _xi_equation(xi: np.ndarray, amp: np.ndarray, w: np.ndarray, d: float) -> np
     return amp * (1 - xi) - d * j1(2 * xi * amp / w)
 
 
-class CHRWWarning(UserWarning):
+class CHRWWarning(LZSMWarning):
     """The CHRW approximation is used where it is not trustworthy."""
 
 

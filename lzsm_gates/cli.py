@@ -1,22 +1,34 @@
-"""The ``lzsm-gates`` command line.
+r"""The ``lzsm-gates`` command line.
 
 Subcommands
 -----------
 ``design``
     Operating points of a target gate on a device (the main job): prints an
     AWG-ready table in physical units and writes JSON that round-trips into
-    :meth:`lzsm_gates.design.DesignResult.from_json`.
+    :meth:`lzsm_gates.design.DesignResult.from_json`.  Fails (exit status 2)
+    when the best candidate's exact gate error exceeds ``--max-error``.
 ``o3l-map``
     Steady-state concurrence of the O3L protocol over drive amplitude and detuning.
 ``cavity-map``
     Steady-state concurrence of the cavity protocol over coupling ratio and drive.
 ``map``
-    Exact and approximate :math:`P(A, \\omega)` maps and approximation errors
-    (gates paper Figs. 1, 2, 8): writes PNG figures and the data (``.npz``).
+    Exact and approximate :math:`P(A, \omega)` maps and approximation errors
+    (gates paper Figs. 1, 2, 8): writes PNG figures and the data (``.npz``
+    and netCDF ``.nc``); with ``--gap-mhz`` the grids are in MHz.
 ``circuit``
     Compile a circuit (Bell, GHZ, QFT or an OpenQASM 2 file) onto the LZSM
     target, simulate it at pulse level (closed, and open with ``--kappa``),
     sample counts and write its pulse program (``.npz``/``.json``).
+``inspect``
+    Check and summarise a file of the package: a design JSON, a map result
+    (``.npz``/``.nc``), a pulse program or an OpenQASM 2 file.
+
+Rules every subcommand follows: options are validated before any heavy
+computation and errors name the option as typed; an existing file is never
+overwritten without ``--force``; a map with failed (NaN) points exits with
+an error naming them instead of drawing a blank figure; a map above the cost
+limits is refused unless ``--allow-large``.  Every error is one line on
+stderr with exit status 2 (``--debug`` shows the traceback).
 
 Run ``lzsm-gates <subcommand> --help`` for the options.  Nothing in the
 library imports this module.
@@ -26,19 +38,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import shutil
 import sys
+import traceback
+import warnings
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from . import design, maps, plotting
-from .sweeps import save_result
-from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError
+from .version import __version__
+from .sweeps import Axis, load_result, save_result, sweep_failures
+from .units import DEFAULT_DEVICE, Device, LZSMError
 
 __all__ = ["main"]
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+class CLIError(LZSMError):
+    """A command-line error: printed as one line, exit status 2."""
 
 
 def _command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
@@ -49,103 +71,138 @@ def _command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Calla
     return register
 
 
-def _range(values: Sequence[str]) -> np.ndarray:
-    start, stop, num = float(values[0]), float(values[1]), int(values[2])
-    return np.linspace(start, stop, num)
+# --------------------------------------------------------------------------- option types
+# argparse reports a failing type as "argument --option: <message>", naming the option as typed.
 
 
-@_command("map")
-def _map(args: argparse.Namespace) -> int:
-    out, options = _sweep_options(args)
-    ds = maps.lzsm_map(_range(args.amplitude), _range(args.frequency), **options)
-    save_result(ds, out / "lzsm_map.npz")
-    files = {
-        "fig1_fig2a_probability.png": plotting.plot_probability_maps(ds),
-        "fig2b_chrw_error.png": plotting.plot_error_map(ds, "chrw"),
-        "fig8_cut.png": plotting.plot_approximation_cut(ds, args.cut_amplitude),
-    }
-    for name, fig in files.items():
-        fig.savefig(out / name, dpi=120)
-    summary = {
-        f"fraction_below_1e-3_{var[6:]}": float((ds[var] < 1e-3).mean()) for var in ds.data_vars if var.startswith("error_")
-    }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    print(f"wrote {out / 'lzsm_map.npz'} and {', '.join(files)} in {out}")
-    for key, value in summary.items():
-        print(f"  {key}: {value:.3f}")
-    return 0
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
 
 
-@_command("design")
-def _design(args: argparse.Namespace) -> int:
-    device = Device.from_gap(
-        args.gap_mhz,
-        "MHz",
-        max_amplitude=args.max_amplitude,
-        min_frequency=args.min_frequency,
-        max_frequency=args.max_frequency,
-        name=f"qubit-{args.gap_mhz:g}MHz",
-    )
-    target = tuple(float(v) for v in args.target.split(",")) if "," in args.target else args.target
-    result = design.design_gate(target, device, rank=args.rank, n_refine=args.refine)
-    shown = result.candidates[: args.show]
-    print(f"target {result.target.name} (P = {result.target.probability:.4f}) on {device.name}: "
-          f"{len(result.candidates)} operating points, ranked by {args.rank}; best {len(shown)}:")
-    print(design.DesignResult(result.target, shown, result.rank, result.curve).table())
-    best = result.best.to_physical()
-    print(
-        f"\nbest: A/2pi = {best['amplitude_mhz']:.4f} MHz, f = {best['frequency_mhz']:.4f} MHz, "
-        f"idle before {best['idle_before_ns']:.3f} ns, one period {best['period_ns']:.3f} ns, idle after "
-        f"{best['idle_after_ns']:.3f} ns (total {best['duration_ns']:.3f} ns; with virtual Z "
-        f"{best['duration_virtual_z_ns']:.3f} ns, phases {best['vz_before_rad']:.4f}, {best['vz_after_rad']:.4f} rad), "
-        f"exact gate error {result.best.exact_error:.1e}"
-    )
-    Path(args.json).write_text(result.to_json())
-    print(f"wrote {args.json}")
-    return 0
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
 
 
-@_command("cavity-map")
-def _cavity_map(args: argparse.Namespace) -> int:
-    out, options = _sweep_options(args)
-    ds = maps.cavity_map(_range(args.coupling), _range(args.drive), **options)
-    save_result(ds, out / "cavity_map.npz")
-    fig = plotting.plot_map(ds["concurrence"], title="steady-state concurrence (cavity paper Fig. 3)", label="$E_{ss}$")
-    fig.axes[0].set_xlabel("$d/g_1$")
-    fig.axes[0].set_ylabel("$g_2/g_1$")
-    fig.savefig(out / "cavity_ess.png", dpi=120)
-    print(f"wrote {out / 'cavity_map.npz'} and {out / 'cavity_ess.png'}; max E_ss = {float(ds['concurrence'].max()):.3f}")
-    return 0
+def _nonnegative(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
 
 
-@_command("o3l-map")
-def _o3l_map(args: argparse.Namespace) -> int:
-    from . import o3l
+def _positive_in(low: float, high: float) -> Callable[[str], float]:
+    """A number in (0, high] that is also >= low (``low = 0``: any positive number up to ``high``)."""
 
-    out, options = _sweep_options(args)
-    ds = o3l.map_amplitude_detuning(_range(args.amplitude), _range(args.eps0), xi=args.xi, **options)
-    save_result(ds, out / "o3l_map.npz")
-    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
-                            label=r"$C_\infty$")
-    fig.axes[0].set_xlabel(r"$\varepsilon_0/\omega$")
-    fig.axes[0].set_ylabel(r"$A/\omega$")
-    fig.savefig(out / "o3l_cinf.png", dpi=120)
-    print(f"wrote {out / 'o3l_map.npz'} and {out / 'o3l_cinf.png'}; max C_inf = {float(ds['C_inf'].max()):.3f}")
-    return 0
+    def parse(text: str) -> float:
+        value = _positive(text)
+        if not low <= value <= high:
+            bounds = f"(0, {high:g}]" if low == 0 else f"[{low:g}, {high:g}]"
+            raise argparse.ArgumentTypeError(f"must lie in {bounds}, got {text!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
 
 
-_BUILTIN_CIRCUITS = ("bell", "ghz", "qft")
+_gap_mhz = _positive_in(1e-3, 1e6)  # Device: 1 kHz .. 1 THz
+_gap_multiple = _positive_in(0.0, 1e4)  # amplitudes and frequencies in units of the gap
+
+
+def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be an integer in [{low}, {'inf' if high is None else high}], got {text!r}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _target(text: str) -> str | tuple[float, ...]:
+    """A gate name, or U angles 'theta,phi,lambda'."""
+    if "," not in text:
+        return text
+    parts = text.split(",")
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError(f"U angles must be three numbers 'theta,phi,lambda', got {text!r}")
+    return tuple(_number(part) for part in parts)
+
+
+_GRID_DOMAINS = {"finite": (_number, "a finite number"), "positive": (_positive, "> 0"),
+                 "nonnegative": (_nonnegative, ">= 0")}
+_MAX_GRID_NUM = 10_000_000
+
+
+def _grid_action(domain: str) -> type[argparse.Action]:
+    """An argparse action for ``--option START STOP NUM``, validated and stored as a (start, stop, num) tuple."""
+    parse_value, _ = _GRID_DOMAINS[domain]
+
+    class GridAction(argparse.Action):
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                     option_string: str | None = None) -> None:
+            try:
+                start, stop = parse_value(values[0]), parse_value(values[1])
+                num = _integer(1, _MAX_GRID_NUM)(values[2])
+            except argparse.ArgumentTypeError as exc:
+                parser.error(f"argument {option_string}: START STOP NUM: {exc}")
+            setattr(namespace, self.dest, (start, stop, num))
+
+    return GridAction
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _check_writable(path: Path, option: str, force: bool) -> Path:
+    """Refuse an existing file without --force, or a destination whose folder cannot be written."""
+    if path.is_dir():
+        raise CLIError(f"{option}: {path} is a directory, expected a file name")
+    if path.exists() and not force:
+        raise CLIError(f"{option}: {path} exists; pass --force to overwrite it")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CLIError(f"{option}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CLIError(f"{option}: folder {folder} is not writable")
+    return path
+
+
+def _prepare_out(args: argparse.Namespace, names: Sequence[str]) -> Path:
+    """The --out folder of a map (created), checked before any work: writable, no file overwritten without --force."""
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out: {out} is a file, expected a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CLIError(f"--out: cannot create folder {out} ({exc.strerror})") from None
+    for name in names:
+        _check_writable(out / name, "--out", args.force)
+    return out
 
 
 def _load_circuit(spec: str, num_qubits: int) -> "QuantumCircuit":  # noqa: F821 - qiskit imported lazily
-    """A built-in circuit by name, or an OpenQASM 2 file."""
+    """A built-in circuit by name, or an OpenQASM 2 file (one clear error naming a bad file)."""
     from qiskit import QuantumCircuit, qasm2
     from qiskit.circuit.library import QFTGate
 
     n = int(num_qubits)
     if spec in _BUILTIN_CIRCUITS:
         if n < 2:
-            raise LZSMInputError(f"--qubits must be >= 2 for {spec}, got {n}")
+            raise CLIError(f"--qubits must be >= 2 for {spec}, got {n}")
         qc = QuantumCircuit(n, name=spec)
         if spec == "qft":
             qc.append(QFTGate(n), range(n))
@@ -156,8 +213,208 @@ def _load_circuit(spec: str, num_qubits: int) -> "QuantumCircuit":  # noqa: F821
         return qc
     path = Path(spec)
     if not path.is_file():
-        raise LZSMInputError(f"circuit must be one of {', '.join(_BUILTIN_CIRCUITS)} or an OpenQASM 2 file, got {spec!r}")
-    return qasm2.load(path, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+        raise CLIError(f"circuit must be one of {', '.join(_BUILTIN_CIRCUITS)} or an OpenQASM 2 file, got {spec!r}")
+    try:
+        return qasm2.load(path, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    except Exception as exc:  # noqa: BLE001 - any parser failure: one line naming the file
+        raise CLIError(f"{path} is not a valid OpenQASM 2 file: {_one_line(exc)}") from None
+
+
+def _load_file(path: Path) -> tuple[str, Any]:
+    """Load a design JSON, a map result, a pulse program or a QASM file; ``(kind, object)``."""
+    if not path.is_file():
+        raise CLIError(f"{path} does not exist or is not a file")
+    suffix = path.suffix.lower()
+    if suffix == ".qasm":
+        return "OpenQASM 2 circuit", _load_circuit(str(path), 2)
+    if suffix == ".nc":
+        return "map result", load_result(path)
+    try:
+        if suffix == ".npz":
+            with np.load(path, allow_pickle=False) as data:
+                files = set(data.files)
+            if "__meta__" in files:
+                return "map result", load_result(path)
+            if "header" in files:
+                from .schedules import load_program
+
+                return "pulse program", load_program(path)
+            raise CLIError(f"{path} is an .npz file of neither a map result nor a pulse program")
+        if suffix == ".json":
+            content = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(content, dict) and "candidates" in content:
+                return "design", design.DesignResult.from_json(path.read_text(encoding="utf-8"))
+            if isinstance(content, dict) and "samples" in content:
+                from .schedules import load_program
+
+                return "pulse program", load_program(path)
+            raise CLIError(f"{path} is a JSON file of neither a design nor a pulse program")
+    except (CLIError, LZSMError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - truncated, corrupted or foreign: one line naming the file
+        raise CLIError(f"{path} is damaged or not a file of lzsm_gates ({_one_line(exc)})") from None
+    raise CLIError(f"{path}: unknown file type {suffix!r} (expected .json, .npz, .nc or .qasm)")
+
+
+# --------------------------------------------------------------------------- subcommands
+
+
+def _axis(name: str, grid: tuple[float, float, int], units: str = "") -> Axis:
+    start, stop, num = grid
+    return Axis.linear(name, start, stop, num, units=units)
+
+
+def _map_options(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    checkpoint = out / "checkpoint"
+    if args.restart and checkpoint.exists():
+        if not (checkpoint / "manifest.json").is_file():
+            raise CLIError(f"--restart: {checkpoint} is not a sweep checkpoint (no manifest.json); not deleting it")
+        shutil.rmtree(checkpoint)
+    return {
+        "checkpoint": checkpoint if args.resume or args.restart else None,
+        "progress": not args.quiet,
+        "allow_large": args.allow_large,
+    }
+
+
+def _require_finite_map(ds: Any, what: str) -> None:
+    """Fail, naming the bad points, if any chunk failed or any value is not finite."""
+    failures = sweep_failures(ds)
+    if failures:
+        first = failures[0]
+        ranges = ", ".join(f"{k} in [{lo:g}, {hi:g}]" for k, (lo, hi) in first["parameters"].items())
+        total = int(np.prod([ds.sizes[dim] for dim in ds.dims if dim in ds.coords]))
+        raise CLIError(
+            f"{what} failed at {sum(f['points'] for f in failures)} of {total} points "
+            f"({len(failures)} bad chunks; first: {ranges}: {_one_line(first['error'])}); nothing was written "
+            "(rerun with --resume to retry only the failed chunks)"
+        )
+    for name, variable in ds.data_vars.items():
+        bad = ~np.isfinite(np.asarray(variable.values))
+        if bad.any():
+            raise CLIError(f"{what}: {name} is not finite at {int(bad.sum())} points; nothing was written")
+
+
+def _save_map(ds: Any, out: Path, stem: str) -> list[str]:
+    save_result(ds, out / f"{stem}.npz")
+    save_result(ds, out / f"{stem}.nc")
+    return [f"{stem}.npz", f"{stem}.nc"]
+
+
+_MAP_FIGURES = ("fig1_fig2a_probability.png", "fig2b_chrw_error.png", "fig8_cut.png")
+
+
+@_command("map")
+def _map(args: argparse.Namespace) -> int:
+    out = _prepare_out(args, ["lzsm_map.npz", "lzsm_map.nc", "summary.json", *_MAP_FIGURES])
+    device = None
+    scale = 1.0
+    if args.gap_mhz is not None:
+        device = Device.from_gap(args.gap_mhz, "MHz", name=f"qubit-{args.gap_mhz:g}MHz")
+        scale = args.gap_mhz
+    amplitude = args.amplitude or (0.1 * scale, 8.0 * scale, 160)
+    frequency = args.frequency or (0.5 * scale, 8.0 * scale, 160)
+    cut = args.cut_amplitude if args.cut_amplitude is not None else 2.0 * scale
+    amplitudes, frequencies = _axis("A", amplitude), _axis("omega", frequency)
+    if not amplitudes.values.min() <= cut <= amplitudes.values.max():
+        raise CLIError(f"--cut-amplitude {cut:g} lies outside the --amplitude grid "
+                       f"[{amplitudes.values.min():g}, {amplitudes.values.max():g}]")
+    ds = maps.lzsm_map(amplitudes, frequencies, device=device, **_map_options(args, out))
+    _require_finite_map(ds, "map")
+    written = _save_map(ds, out, "lzsm_map")
+    figures = {
+        _MAP_FIGURES[0]: plotting.plot_probability_maps(ds),
+        _MAP_FIGURES[1]: plotting.plot_error_map(ds, "chrw"),
+        _MAP_FIGURES[2]: plotting.plot_approximation_cut(ds, cut),
+    }
+    for name, fig in figures.items():
+        fig.savefig(out / name, dpi=120)
+    summary = {
+        f"fraction_below_1e-3_{var[6:]}": float((ds[var] < 1e-3).mean()) for var in ds.data_vars if var.startswith("error_")
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(f"wrote {', '.join(written + list(figures))} and summary.json in {out}"
+          + (f" (axes A/2pi and omega/2pi in MHz, gap {args.gap_mhz:g} MHz)" if device else " (axes in units of the gap)"))
+    for key, value in summary.items():
+        print(f"  {key}: {value:.3f}")
+    return 0
+
+
+@_command("design")
+def _design(args: argparse.Namespace) -> int:
+    if args.min_frequency >= args.max_frequency:
+        raise CLIError(f"--min-frequency ({args.min_frequency:g}) must be below --max-frequency ({args.max_frequency:g})")
+    json_path = _check_writable(Path(args.json), "--json", args.force)
+    device = Device.from_gap(
+        args.gap_mhz,
+        "MHz",
+        max_amplitude=args.max_amplitude,
+        min_frequency=args.min_frequency,
+        max_frequency=args.max_frequency,
+        name=f"qubit-{args.gap_mhz:g}MHz",
+    )
+    result = design.design_gate(args.target, device, rank=args.rank, n_refine=args.refine)
+    shown = result.candidates[: args.show]
+    print(f"target {result.target.name} (P = {result.target.probability:.4f}) on {device.name}: "
+          f"{len(result.candidates)} operating points, ranked by {args.rank}; best {len(shown)}:")
+    print(design.DesignResult(result.target, shown, result.rank, result.curve).table())
+    best = result.best
+    if not math.isfinite(best.exact_error) or best.exact_error > args.max_error:
+        raise CLIError(
+            f"the best operating point has exact gate error {best.exact_error:.2e} > --max-error {args.max_error:g} "
+            f"({'refined' if best.refined else 'NOT refined'}); {json_path} was not written "
+            "(raise --refine, widen the device limits, or relax --max-error)"
+        )
+    if not best.refined:
+        print(f"lzsm-gates design: warning: the best operating point is NOT refined (--refine {args.refine}); "
+              f"its exact gate error is {best.exact_error:.2e}", file=sys.stderr)
+    phys = best.to_physical()
+    print(
+        f"\nbest{'' if best.refined else ' (unrefined)'}: A/2pi = {phys['amplitude_mhz']:.4f} MHz, "
+        f"f = {phys['frequency_mhz']:.4f} MHz, "
+        f"idle before {phys['idle_before_ns']:.3f} ns, one period {phys['period_ns']:.3f} ns, idle after "
+        f"{phys['idle_after_ns']:.3f} ns (total {phys['duration_ns']:.3f} ns; with virtual Z "
+        f"{phys['duration_virtual_z_ns']:.3f} ns, phases {phys['vz_before_rad']:.4f}, {phys['vz_after_rad']:.4f} rad), "
+        f"exact gate error {best.exact_error:.1e}"
+    )
+    json_path.write_text(result.to_json())
+    print(f"wrote {json_path}")
+    return 0
+
+
+@_command("cavity-map")
+def _cavity_map(args: argparse.Namespace) -> int:
+    out = _prepare_out(args, ["cavity_map.npz", "cavity_map.nc", "cavity_ess.png"])
+    ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), **_map_options(args, out))
+    _require_finite_map(ds, "cavity-map")
+    written = _save_map(ds, out, "cavity_map")
+    fig = plotting.plot_map(ds["concurrence"], title="steady-state concurrence (cavity paper Fig. 3)", label="$E_{ss}$")
+    fig.axes[0].set_xlabel("$d/g_1$")
+    fig.axes[0].set_ylabel("$g_2/g_1$")
+    fig.savefig(out / "cavity_ess.png", dpi=120)
+    print(f"wrote {', '.join(written)} and cavity_ess.png in {out}; max E_ss = {float(ds['concurrence'].max()):.3f}")
+    return 0
+
+
+@_command("o3l-map")
+def _o3l_map(args: argparse.Namespace) -> int:
+    from . import o3l
+
+    out = _prepare_out(args, ["o3l_map.npz", "o3l_map.nc", "o3l_cinf.png"])
+    ds = o3l.map_amplitude_detuning(_axis("amplitude", args.amplitude).values, _axis("eps0", args.eps0).values,
+                                    xi=args.xi, **_map_options(args, out))
+    _require_finite_map(ds, "o3l-map")
+    written = _save_map(ds, out, "o3l_map")
+    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
+                            label=r"$C_\infty$")
+    fig.axes[0].set_xlabel(r"$\varepsilon_0/\omega$")
+    fig.axes[0].set_ylabel(r"$A/\omega$")
+    fig.savefig(out / "o3l_cinf.png", dpi=120)
+    print(f"wrote {', '.join(written)} and o3l_cinf.png in {out}; max C_inf = {float(ds['C_inf'].max()):.3f}")
+    return 0
+
+
+_BUILTIN_CIRCUITS = ("bell", "ghz", "qft")
 
 
 @_command("circuit")
@@ -167,6 +424,11 @@ def _circuit(args: argparse.Namespace) -> int:
     from . import circuits, schedules
     from .baths import Bath
 
+    program_path = None
+    if args.program:
+        program_path = _check_writable(Path(args.program), "--program", args.force)
+        if program_path.suffix not in (".npz", ".json"):
+            raise CLIError(f"--program must end in .npz or .json, got {program_path.name!r}")
     device = Device.from_gap(args.gap_mhz, "MHz", name=f"qubit-{args.gap_mhz:g}MHz")
     logical = _load_circuit(args.circuit, args.qubits)
     ideal = logical.remove_final_measurements(inplace=False)
@@ -186,82 +448,163 @@ def _circuit(args: argparse.Namespace) -> int:
     measured.measure_all()
     counts = circuits.sample_counts(measured, target, args.shots, seed=args.seed, noise=noise, scheduling=args.scheduling)
     print(f"  counts ({args.shots} shots): {dict(sorted(counts.items()))}")
-    if args.program:
+    if program_path is not None:
         program = schedules.circuit_program(compiled, target, scheduling=args.scheduling)
-        path = schedules.save_program(program, args.program)
+        path = schedules.save_program(program, program_path)
         print(f"wrote {path} ({program.duration} samples at dt = {device.dt_ns:g} ns on {', '.join(program.samples)})")
     return 0
 
 
+@_command("inspect")
+def _inspect(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    kind, content = _load_file(path)
+    if kind == "map result":
+        dims = ", ".join(f"{name} ({size})" for name, size in content.sizes.items())
+        summary = f"dims {dims}; variables {', '.join(content.data_vars)}; {len(sweep_failures(content))} failed chunks"
+    elif kind == "design":
+        best = f"; best exact gate error {content[0].exact_error:.1e}" if content else ""
+        summary = f"{len(content)} operating points{best}"
+    elif kind == "pulse program":
+        summary = f"{content.num_qubits} qubits, {content.duration} samples on {', '.join(content.samples)}"
+    else:
+        summary = f"{content.num_qubits} qubits, {len(content.data)} instructions"
+    print(f"{path}: {kind}: {summary}")
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (raised as CLIError, printed by main)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CLIError(f"{message} (see {self.prog} --help)")
+
+
+def _output_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+
+
 def _map_parser(
-    sub: argparse._SubParsersAction, name: str, help_text: str, out: str, *grids: tuple[str, list[str], str]
+    sub: argparse._SubParsersAction, name: str, help_text: str, out: str, *grids: tuple[str, str, tuple, str]
 ) -> argparse.ArgumentParser:
-    """A map subcommand: its grids (START STOP NUM) and the shared --out, --resume, --quiet options."""
+    """A map subcommand: its grids (START STOP NUM) and the shared --out, --resume, --quiet, --force, --allow-large."""
     p = sub.add_parser(name, help=help_text)
-    for flag, default, what in grids:
-        p.add_argument(flag, nargs=3, default=default, metavar=("START", "STOP", "NUM"),
-                       help=f"{what} (default {' '.join(default)})")
-    p.add_argument("--out", default=out, help="output folder")
+    for flag, domain, default, what in grids:
+        shown = "" if default is None else f"; default {' '.join(f'{v:g}' for v in default)}"
+        p.add_argument(flag, nargs=3, default=default, metavar=("START", "STOP", "NUM"), action=_grid_action(domain),
+                       help=f"{what} (values {_GRID_DOMAINS[domain][1]}{shown})")
+    p.add_argument("--out", default=out, help="output folder (created if missing)")
     p.add_argument("--resume", action="store_true", help="checkpoint chunks in OUT/checkpoint and resume from them")
+    p.add_argument("--restart", action="store_true",
+                   help="discard OUT/checkpoint (e.g. of a sweep with other settings) and start a new checkpointed run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--allow-large", action="store_true", help="run even above the cost limits (points, steps, memory)")
+    _output_flags(p)
     return p
 
 
-def _sweep_options(args: argparse.Namespace) -> tuple[Path, dict]:
-    """Output folder (created) and the sweep options of a map subcommand."""
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    return out, {"checkpoint": out / "checkpoint" if args.resume else None, "progress": not args.quiet}
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lzsm-gates", description="Fast LZSM gates on small-gap qubits.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="lzsm-gates", description="Fast LZSM gates on small-gap qubits.")
+    parser.add_argument("--version", action="version", version=f"lzsm-gates {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    gap = DEFAULT_DEVICE.gap_hz / 1e6
+
     d = sub.add_parser("design", help="operating points of a gate (amplitude, frequency, idles) in physical units")
-    d.add_argument("--target", default="h", help="x, y, z, h, sx, sxdg, s, sdg, t, tdg, id, or U angles 'theta,phi,lambda'")
-    d.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="qubit gap Delta/2pi in MHz (default 20)")
-    d.add_argument("--max-amplitude", type=float, default=DEFAULT_DEVICE.max_amplitude, help="largest A in units of the gap")
-    d.add_argument("--min-frequency", type=float, default=DEFAULT_DEVICE.min_frequency, help="smallest omega in units of the gap")
-    d.add_argument("--max-frequency", type=float, default=DEFAULT_DEVICE.max_frequency, help="largest omega in units of the gap")
+    d.add_argument("--target", type=_target, default="h",
+                   help="x, y, z, h, sx, sxdg, s, sdg, t, tdg, id, or U angles 'theta,phi,lambda'")
+    d.add_argument("--gap-mhz", type=_gap_mhz, default=gap, help=f"qubit gap Delta/2pi in MHz (default {gap:g})")
+    d.add_argument("--max-amplitude", type=_gap_multiple, default=DEFAULT_DEVICE.max_amplitude,
+                   help="largest A in units of the gap")
+    d.add_argument("--min-frequency", type=_gap_multiple, default=DEFAULT_DEVICE.min_frequency,
+                   help="smallest omega in units of the gap")
+    d.add_argument("--max-frequency", type=_gap_multiple, default=DEFAULT_DEVICE.max_frequency,
+                   help="largest omega in units of the gap")
     d.add_argument("--rank", default="duration", choices=["duration", "approximation", "robustness"], help="ranking criterion")
-    d.add_argument("--refine", type=int, default=3, help="refine this many top candidates exactly (default 3)")
-    d.add_argument("--show", type=int, default=10, help="rows of the table")
-    d.add_argument("--json", default="design.json", help="output JSON file")
+    d.add_argument("--refine", type=_integer(0, 1000), default=3, help="refine this many top candidates exactly (default 3)")
+    d.add_argument("--show", type=_integer(1), default=10, help="rows of the table")
+    d.add_argument("--max-error", type=_positive, default=1e-8,
+                   help="fail if the best point's exact gate error exceeds this (default 1e-8)")
+    d.add_argument("--json", default="design.json", help="output JSON file (default design.json)")
+    _output_flags(d)
+
     p = _map_parser(sub, "map", "P(A, omega) maps, approximation errors and their figures", "lzsm_map_out",
-                    ("--amplitude", ["0.1", "8", "160"], "amplitude grid A/Delta"),
-                    ("--frequency", ["0.5", "8", "160"], "frequency grid omega/Delta"))
-    p.add_argument("--cut-amplitude", type=float, default=2.0, help="amplitude of the Fig. 8 cut (default 2)")
+                    ("--amplitude", "finite", None, "amplitude grid A/Delta, or A/2pi in MHz with --gap-mhz (default 0.1 8 160 gaps)"),
+                    ("--frequency", "positive", None, "frequency grid omega/Delta, or omega/2pi in MHz with --gap-mhz (default 0.5 8 160 gaps)"))
+    p.add_argument("--cut-amplitude", type=_number, default=None,
+                   help="amplitude of the Fig. 8 cut, in the grid's units (default 2 gaps)")
+    p.add_argument("--gap-mhz", type=_gap_mhz, default=None,
+                   help="qubit gap Delta/2pi in MHz: grids and results in MHz (lab units)")
+
     o = _map_parser(sub, "o3l-map", "steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)",
-                    "o3l_map_out", ("--amplitude", ["0", "6", "61"], "amplitude grid A/omega"),
-                    ("--eps0", ["0", "6", "61"], "detuning grid eps0/omega"))
-    o.add_argument("--xi", type=float, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")
+                    "o3l_map_out", ("--amplitude", "nonnegative", (0.0, 6.0, 61), "amplitude grid A/omega"),
+                    ("--eps0", "finite", (0.0, 6.0, 61), "detuning grid eps0/omega"))
+    o.add_argument("--xi", type=_nonnegative, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")
     _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
-                "cavity_map_out", ("--coupling", ["0.1", "1", "46"], "g2/g1 grid"),
-                ("--drive", ["0.002", "0.016", "36"], "drive d/g1 grid"))
+                "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
+                ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
+
     c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
     c.add_argument("circuit", help=f"{', '.join(_BUILTIN_CIRCUITS)}, or an OpenQASM 2 file")
-    c.add_argument("--qubits", type=int, default=2, help="qubits of a built-in circuit (default 2; linear coupling chain)")
-    c.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="qubit gap Delta/2pi in MHz (default 20)")
+    c.add_argument("--qubits", type=_integer(2, 12), default=2, help="qubits of a built-in circuit (default 2; linear coupling chain)")
+    c.add_argument("--gap-mhz", type=_gap_mhz, default=gap, help=f"qubit gap Delta/2pi in MHz (default {gap:g})")
     c.add_argument("--single-qubit", default="u", choices=["u", "sx"],
                    help="u: one designed pulse per single-qubit gate (default); sx: calibrated sx and x pulses")
     c.add_argument("--scheduling", default="alap", choices=["alap", "asap", "serial"], help="gate placement in time")
     c.add_argument("--optimization-level", type=int, default=3, choices=[0, 1, 2, 3], help="Qiskit transpiler level")
-    c.add_argument("--kappa", type=float, default=None, help="Ohmic bath coupling per qubit (sigma_x): also simulate with noise")
-    c.add_argument("--temperature", type=float, default=0.05, help="bath temperature in units of the gap (default 0.05)")
-    c.add_argument("--shots", type=int, default=1000, help="shots of the sampled counts")
-    c.add_argument("--seed", type=int, default=1, help="seed of the transpiler and of the sampling")
+    c.add_argument("--kappa", type=_nonnegative, default=None,
+                   help="Ohmic bath coupling per qubit (sigma_x): also simulate with noise")
+    c.add_argument("--temperature", type=_nonnegative, default=0.05, help="bath temperature in units of the gap (default 0.05)")
+    c.add_argument("--shots", type=_integer(1, 10**9), default=1000, help="shots of the sampled counts")
+    c.add_argument("--seed", type=_integer(0), default=1, help="seed of the transpiler and of the sampling")
     c.add_argument("--program", default=None, help="write the pulse program here (.npz or .json)")
+    _output_flags(c)
+
+    i = sub.add_parser("inspect", help="check and summarise a design JSON, map result, pulse program or QASM file")
+    i.add_argument("file", help="the file")
     return parser
 
 
+def _one_line(message: Any) -> str:
+    return " ".join(str(message).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``lzsm-gates``; returns the exit status."""
-    args = _parser().parse_args(argv)
-    try:
-        return _COMMANDS[args.command](args)
-    except (LZSMInputError, ConvergenceError) as exc:
-        print(f"lzsm-gates {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    """Entry point of ``lzsm-gates``; returns the exit status (0 success, 2 error, 130 interrupted)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    argv = [word for word in argv if word != "--debug"]  # accepted anywhere on the line
+    command = next((word for word in argv if word in _COMMANDS), None)
+    prefix = f"lzsm-gates {command}" if command else "lzsm-gates"
+
+    def one_line_warning(message: Any, category: type, *_: Any, **__: Any) -> None:
+        print(f"{prefix}: warning: {_one_line(message)}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        if not debug:
+            warnings.showwarning = one_line_warning
+        try:
+            args = _parser().parse_args(argv)
+            return _COMMANDS[args.command](args)
+        except SystemExit as exc:  # --help, --version
+            return exc.code if isinstance(exc.code, int) else 0
+        except KeyboardInterrupt:
+            print(f"{prefix}: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:  # noqa: BLE001 - every error becomes one line (the traceback with --debug)
+            if debug:
+                traceback.print_exc()
+            if isinstance(exc, LZSMError):
+                text = _one_line(exc)
+            elif isinstance(exc, OSError):
+                text = f"{exc.strerror or _one_line(exc)}{f': {exc.filename}' if exc.filename else ''}"
+            else:
+                text = f"internal error ({type(exc).__name__}: {_one_line(exc)}); rerun with --debug for the traceback"
+            print(f"{prefix}: error: {text}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":

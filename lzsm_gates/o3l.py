@@ -71,7 +71,7 @@ from .floquet import (
 from .metrics import concurrence
 from .models import DrivenModel
 from .operators import PAULI_X, PAULI_Z, SIGMA_MINUS, SIGMA_PLUS, embed, tensor
-from .sweeps import Axis, run_sweep
+from .sweeps import Axis, fixed_cost, run_sweep
 from .units import LZSMInputError, check_finite, check_positive
 
 __all__ = [
@@ -548,6 +548,7 @@ def o3l_sweep(
         if not isinstance(ax, Axis) or ax.name not in names:
             raise LZSMInputError(f"axes must be Axis objects named after O3LParams fields {sorted(names)}, got {ax!r}")
     attrs = {f"param_{k}": v for k, v in asdict(p).items()}
+    sweep_kwargs.setdefault("cost", fixed_cost(5e3))  # one steady state ~30 ms ~ 5e3 Magnus point-steps (cost guard)
     return run_sweep(
         _SteadyStateFunction(p, kmax),
         axes,

@@ -15,6 +15,8 @@ import numpy as np
 import xarray as xr
 from matplotlib.colors import LogNorm
 
+from .units import LZSMInputError
+
 if TYPE_CHECKING:
     from .design import DesignResult, OperatingCurve
     from .qiskit.rabi import RabiComparison
@@ -38,6 +40,15 @@ __all__ = [
 ]
 
 _LABELS = {"A": r"$A/\Delta$", "omega": r"$\omega/\Delta$"}
+_LAB_LABELS = {"A": r"$A/2\pi$ (MHz)", "omega": r"$\omega/2\pi$ (MHz)"}
+
+
+def _axis_label(coord: xr.DataArray) -> str:
+    """Axis label of a map coordinate from its name and ``units`` attribute (gap units or MHz)."""
+    name = str(coord.name)
+    if coord.attrs.get("units") == "MHz":
+        return _LAB_LABELS.get(name, f"{name} (MHz)")
+    return _LABELS.get(name, name)
 
 
 def plot_map(
@@ -53,10 +64,17 @@ def plot_map(
 ) -> plt.Figure:
     """Colour map of a 2-D DataArray with the first dimension on the vertical axis (as the papers)."""
     if data.ndim != 2:
-        raise ValueError(f"plot_map needs a 2-D DataArray, got dims {data.dims}")
+        raise LZSMInputError(f"plot_map needs a 2-D DataArray, got dims {data.dims}")
+    values = np.asarray(data.values, dtype=float)
+    finite = np.isfinite(values)
+    if not finite.all():
+        # a figure with holes (or a blank one) would hide failed points: refuse and name them
+        raise LZSMInputError(
+            f"{data.name or 'map'} has {int((~finite).sum())} non-finite points of {values.size}; "
+            "see the sweep failures (lzsm_gates.sweeps.sweep_failures) and recompute them before plotting"
+        )
     ydim, xdim = data.dims
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5.2, 4.2))
-    values = np.asarray(data.values, dtype=float)
     norm = None
     if log:
         floor = vmin if vmin is not None else max(np.nanmin(values[values > 0]), 1e-16)
@@ -73,8 +91,8 @@ def plot_map(
         vmax=None if log else vmax,
     )
     fig.colorbar(mesh, ax=ax, label=label if label is not None else data.name)
-    ax.set_xlabel(_LABELS.get(xdim, xdim))
-    ax.set_ylabel(_LABELS.get(ydim, ydim))
+    ax.set_xlabel(_axis_label(data[xdim]))
+    ax.set_ylabel(_axis_label(data[ydim]))
     if title:
         ax.set_title(title)
     return fig
@@ -108,9 +126,10 @@ def plot_approximation_cut(ds: xr.Dataset, amplitude: float | None = None) -> pl
     for var in cut.data_vars:
         if var.startswith("P_") and var != "P_exact":
             ax.plot(cut["omega"], cut[var], "--", label=var[2:])
-    ax.set_xlabel(_LABELS["omega"])
+    ax.set_xlabel(_axis_label(cut["omega"]))
     ax.set_ylabel("P")
-    ax.set_title(f"A = {float(cut['A']):g} Δ (Fig. 8)")
+    unit = "MHz" if cut["A"].attrs.get("units") == "MHz" else "Δ"
+    ax.set_title(f"A = {float(cut['A']):g} {unit} (Fig. 8)")
     ax.legend()
     return fig
 

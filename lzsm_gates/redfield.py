@@ -78,7 +78,7 @@ from .floquet import SIDEBAND_TOL, Coupling, FloquetBasis, _warn_truncation, def
 from .floquet import _couplings as validated_couplings
 from .models import DrivenModel
 from .propagate import evolve
-from .units import LZSMInputError, check_finite, check_integer, check_positive
+from .units import LZSMInputError, LZSMWarning, check_finite, check_integer, check_positive
 
 __all__ = [
     "MARKOV_REFUSE",
@@ -103,7 +103,7 @@ _PHASE_PER_STEP = 0.5
 _SQRT3 = np.sqrt(3.0)
 
 
-class MarkovWarning(UserWarning):
+class MarkovWarning(LZSMWarning):
     """The bath memory time is not small compared with the drive period."""
 
 

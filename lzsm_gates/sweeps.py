@@ -25,13 +25,28 @@ Design
   ``add_done_callback()`` and ``cancel()``.  This covers
   :class:`~concurrent.futures.ProcessPoolExecutor` and a
   ``dask.distributed.Client``; the engine itself never imports dask.
+* **Options.**  The execution settings travel in one frozen
+  :class:`SweepOptions` (``chunk_size``, ``checkpoint``, ``executor``,
+  ``progress``, ``on_error``, ``allow_large``); the same names are accepted
+  as keywords, and an unknown name is refused.
 * **Checkpoints.**  With ``checkpoint=<directory>`` every finished chunk is
-  written atomically (temporary file, then :func:`os.replace`) as soon as it
-  arrives.  A manifest holds a fingerprint of the sweep (axes with units and
-  values, outputs, chunk size, ``vectorized`` and a key naming the function),
-  so a directory belonging to a different sweep is refused.  A rerun loads
-  the finished chunks and computes only the missing ones; a finished sweep
-  reloads without calling the function.
+  written atomically (temporary file, then :func:`os.replace`, with the
+  user's normal file permissions) as soon as it arrives.  A manifest holds a
+  fingerprint of everything that determines the result: the axes (names,
+  units, values), the outputs, the chunk size, ``vectorized``, the ``key``,
+  the function's identity (qualified name, code, and its pickled settings,
+  e.g. the bath or the model of a map) and the package and format versions.
+  A directory belonging to a different sweep is refused, naming what
+  differs.  Each chunk file carries its own identity (sweep fingerprint,
+  chunk index, the flat point range it covers) and a SHA-256 checksum of its
+  arrays: a tampered, truncated, empty, swapped or foreign chunk is
+  recomputed with a :class:`SweepWarning`, never used.  A rerun computes
+  only the missing or damaged chunks; a finished sweep reloads without
+  calling the function.
+* **Cost guard.**  Before any work the grid size and the memory of the
+  result are estimated (and, with a ``cost`` function, the inner steps, e.g.
+  Magnus steps per drive period); above the limits of :data:`WORK_LIMITS`
+  the sweep is refused unless ``allow_large=True``.
 * **Bad chunks.**  A chunk whose function raises, or returns non-finite
   values, missing or unexpected outputs, or arrays of the wrong shape, is
   never silently dropped.  It is recorded with the ranges of every axis over
@@ -41,11 +56,14 @@ Design
   string, see :func:`sweep_failures`); ``on_error="raise"`` stops at the
   first bad chunk and raises :class:`SweepError`, which carries the failures
   and the partial dataset.
+* **Provenance.**  Every result records the package version
+  (``attrs["lzsm_gates_version"]``) and its numerical settings
+  (``attrs["sweep_settings"]``, JSON).
 * **Storage.**  :func:`save_result` / :func:`load_result` write and read a
-  self-describing ``.npz`` file (arrays exactly, attributes as JSON), which
-  needs no netCDF library and keeps complex outputs.  Result attributes are
-  strings and numbers only, so ``ds.to_netcdf`` also works where a netCDF
-  backend that supports the data types is installed.
+  self-describing ``.npz`` file (arrays exactly, attributes as JSON; keeps
+  complex outputs), or a netCDF file through xarray when the path ends in
+  ``.nc`` (units in the variables' attributes).  A damaged or foreign file
+  gives one :class:`~lzsm_gates.units.LZSMInputError` naming it.
 
 Examples
 --------
@@ -62,13 +80,12 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import os
 import queue
-import tempfile
+import sys
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -77,13 +94,27 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from tqdm.auto import tqdm
 
-from .units import LZSMInputError, check_finite
+from .sweep_files import (
+    ChunkStore,
+    describe_exception,
+    describe_function,
+    fingerprint_spec,
+    load_result,
+    save_result,
+)
+from .units import LZSMError, LZSMInputError, LZSMWarning, check_finite
+from .version import __version__
 
 __all__ = [
     "Axis",
+    "SweepOptions",
     "SweepError",
+    "SweepWarning",
+    "WORK_LIMITS",
+    "WorkEstimate",
+    "estimate_work",
+    "fixed_cost",
     "run_sweep",
     "sweep_failures",
     "save_result",
@@ -91,11 +122,44 @@ __all__ = [
 ]
 
 _ON_ERROR = ("report", "raise")
-_MANIFEST = "manifest.json"
-_CHECKPOINT_FORMAT = "lzsm_gates.sweep-checkpoint"
-_RESULT_FORMAT = "lzsm_gates.sweep-result"
-_FORMAT_VERSION = 1
 _MAX_LISTED_FAILURES = 10
+_MAX_AXIS_VALUES = 10_000_000
+_COST_SAMPLES = 2048
+
+WORK_LIMITS: dict[str, float] = {
+    "points": 5e7,
+    "memory_bytes": 4 * 2**30,
+    "steps": 1e9,
+    "steps_per_point": 2e6,
+}
+"""Limits above which :func:`run_sweep` refuses a sweep unless ``allow_large=True``.
+
+``points``: grid points; ``memory_bytes``: estimated memory of the result
+arrays; ``steps``: total inner steps (the sweep's ``cost`` summed over the
+grid: Magnus steps per drive period for propagator maps, which run at very
+roughly 1e5 to 1e6 point-steps per second on one core; steady-state maps
+count a fixed step-equivalent per point, see :func:`fixed_cost`), so the
+default limit is an hour-scale job; ``steps_per_point``: the largest cost of
+one point (a drive frequency far below the gap needs millions of steps per
+period)."""
+
+
+class _FixedCost:
+    def __init__(self, steps: float) -> None:
+        self.steps = float(steps)
+
+    def __call__(self, **values: np.ndarray) -> np.ndarray:
+        return np.full(np.shape(next(iter(values.values()))), self.steps)
+
+
+def fixed_cost(steps: float) -> Callable[..., np.ndarray]:
+    """A ``cost`` function for :func:`run_sweep` charging every point the same number of step-equivalents.
+
+    For maps whose points cost about the same (steady states): ``steps`` is
+    the measured time of one point divided by the time of one Magnus
+    point-step (about 5 µs on one core).
+    """
+    return _FixedCost(steps)
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,7 +240,150 @@ class Axis:
         )
 
 
-class SweepError(RuntimeError):
+class SweepWarning(LZSMWarning, RuntimeWarning):
+    """Bad chunks were reported, or damaged checkpoint chunks are being recomputed."""
+
+
+@dataclass(frozen=True, init=False)
+class SweepOptions:
+    """Execution settings of a sweep (frozen; unknown fields are refused).
+
+    Parameters
+    ----------
+    chunk_size : int, optional
+        Grid points per call and per checkpoint file, >= 1.  ``None`` (default)
+        lets each map choose (the engine's own default is 4096).
+    checkpoint : path-like, optional
+        Directory for per-chunk checkpoints (see :func:`run_sweep`).
+    executor : Executor-like, optional
+        Object with ``submit(fn, *args)`` returning futures; default in-process.
+    progress : bool
+        Show a progress bar (a widget in Jupyter when ipywidgets is installed,
+        text otherwise; never a ``TqdmWarning``).
+    on_error : {"report", "raise"}
+        What to do with bad chunks.
+    allow_large : bool
+        Run even above :data:`WORK_LIMITS`.
+
+    Raises
+    ------
+    LZSMInputError
+        For an unknown field or an invalid value.
+
+    Examples
+    --------
+    >>> SweepOptions(chunk_size=256, progress=False).chunk_size
+    256
+    """
+
+    chunk_size: int | None = None
+    checkpoint: Path | None = None
+    executor: Any = None
+    progress: bool = True
+    on_error: str = "report"
+    allow_large: bool = False
+
+    def __init__(
+        self,
+        chunk_size: int | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        executor: Any = None,
+        progress: bool = True,
+        on_error: str = "report",
+        allow_large: bool = False,
+        **unknown: Any,
+    ) -> None:
+        if unknown:
+            allowed = ", ".join(field.name for field in dataclasses.fields(SweepOptions))
+            raise LZSMInputError(f"unknown sweep option(s) {', '.join(sorted(unknown))}; the options are {allowed}")
+        if chunk_size is not None:
+            chunk_size = _check_chunk_size(chunk_size)
+        if on_error not in _ON_ERROR:
+            raise LZSMInputError(f"on_error must be one of {_ON_ERROR}, got {on_error!r}")
+        if executor is not None and not callable(getattr(executor, "submit", None)):
+            raise LZSMInputError(
+                f"executor must have a submit(fn, *args) method returning futures, got {type(executor).__name__}"
+            )
+        if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+            raise LZSMInputError(f"checkpoint must be a directory path, got {type(checkpoint).__name__}")
+        for name, flag in (("progress", progress), ("allow_large", allow_large)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise LZSMInputError(f"{name} must be True or False, got {flag!r}")
+        values = {
+            "chunk_size": chunk_size,
+            "checkpoint": None if checkpoint is None else Path(checkpoint),
+            "executor": executor,
+            "progress": bool(progress),
+            "on_error": on_error,
+            "allow_large": bool(allow_large),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def resolve(cls, options: SweepOptions | None = None, /, **keywords: Any) -> SweepOptions:
+        """``options`` (default ``SweepOptions()``) with the given keyword fields replaced.
+
+        This is how every sweep entry point accepts both an ``options=``
+        object and the individual keywords (``chunk_size=...``).
+        """
+        if options is None:
+            options = cls()
+        elif not isinstance(options, SweepOptions):
+            raise LZSMInputError(f"options must be a SweepOptions, got {type(options).__name__}")
+        return dataclasses.replace(options, **keywords) if keywords else options
+
+    def settings(self) -> dict[str, Any]:
+        """The settings that determine the numbers (stored in a result's attributes)."""
+        return {"chunk_size": self.chunk_size, "on_error": self.on_error}
+
+
+@dataclass(frozen=True)
+class WorkEstimate:
+    """The estimated cost of a sweep (see :func:`estimate_work`).
+
+    Attributes
+    ----------
+    points : int
+        Grid points.
+    memory_bytes : int
+        Memory of the result arrays (float64; twice that for complex outputs).
+    steps : float
+        Total inner steps over the grid (``points`` without a cost function).
+    steps_per_point : float
+        Largest inner steps of one point (1 without a cost function).
+    """
+
+    points: int
+    memory_bytes: int
+    steps: float
+    steps_per_point: float
+
+    def exceeded(self) -> list[str]:
+        """The limits of :data:`WORK_LIMITS` this estimate exceeds, as readable phrases."""
+        gib = 2**30
+        found = {
+            "points": (self.points, f"{self.points:.3g} grid points (limit {WORK_LIMITS['points']:.3g})"),
+            "memory_bytes": (
+                self.memory_bytes,
+                f"{self.memory_bytes / gib:.3g} GiB of results (limit {WORK_LIMITS['memory_bytes'] / gib:.3g} GiB)",
+            ),
+            "steps": (self.steps, f"{self.steps:.3g} steps in total (limit {WORK_LIMITS['steps']:.3g})"),
+            "steps_per_point": (
+                self.steps_per_point,
+                f"{self.steps_per_point:.3g} steps for one point (limit {WORK_LIMITS['steps_per_point']:.3g})",
+            ),
+        }
+        return [text for name, (value, text) in found.items() if value > WORK_LIMITS[name]]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.points} points x ~{self.steps / max(self.points, 1):.3g} steps per point "
+            f"(at most {self.steps_per_point:.3g}), results ~{self.memory_bytes / 2**20:.3g} MiB"
+        )
+
+
+class SweepError(LZSMError, RuntimeError):
     """A sweep with ``on_error="raise"`` met a bad chunk.
 
     Attributes
@@ -188,7 +395,7 @@ class SweepError(RuntimeError):
         other points are NaN.
     """
 
-    def __init__(self, message: str, failures: list[dict[str, Any]], dataset: xr.Dataset) -> None:
+    def __init__(self, message: str, failures: list[dict[str, Any]], dataset: xr.Dataset | None = None) -> None:
         super().__init__(message)
         self.failures = failures
         self.dataset = dataset
@@ -200,14 +407,12 @@ def run_sweep(
     *,
     outputs: Mapping[str, str] | None = None,
     vectorized: bool = True,
-    chunk_size: int = 4096,
-    checkpoint: str | os.PathLike[str] | None = None,
+    options: SweepOptions | None = None,
     key: str | None = None,
-    executor: Any = None,
-    progress: bool = True,
-    on_error: str = "report",
     description: str = "",
     attrs: Mapping[str, Any] | None = None,
+    cost: Callable[..., Any] | None = None,
+    **option_keywords: Any,
 ) -> xr.Dataset:
     """Evaluate ``func`` on the grid spanned by ``axes`` and return a labelled dataset.
 
@@ -229,29 +434,29 @@ def run_sweep(
         must return exactly these names.
     vectorized : bool
         Whether ``func`` is batched (default) or per point.
-    chunk_size : int
-        Number of grid points per call (and per checkpoint file), >= 1.
-    checkpoint : path-like, optional
-        Directory for per-chunk checkpoints; created if missing.  It must be
-        empty or hold a checkpoint of the same sweep.
+    options : SweepOptions, optional
+        Execution settings; the keywords below override its fields.
     key : str, optional
-        Names the computation in the checkpoint fingerprint; defaults to the
-        qualified name of ``func``.  Change it when the function changes.
-    executor : Executor-like, optional
-        Object with ``submit(fn, *args)`` returning futures (e.g. a
-        :class:`concurrent.futures.ProcessPoolExecutor` or a
-        ``dask.distributed.Client``).  Default: run in-process.  The executor
-        is not shut down.
-    progress : bool
-        Show a progress bar over chunks.
-    on_error : {"report", "raise"}
-        What to do with bad chunks (see the module docstring).
+        Extra label of the computation in the checkpoint fingerprint (the
+        function's name, code and pickled settings are always part of it).
     description : str
         Stored as ``attrs["description"]`` and used as the progress label.
     attrs : mapping, optional
         Extra dataset attributes (use strings and numbers to keep the result
         netCDF-compatible).  The engine's keys ``description``,
-        ``chunk_size``, ``n_chunks`` and ``failures`` take precedence.
+        ``chunk_size``, ``n_chunks``, ``failures``, ``lzsm_gates_version``
+        and ``sweep_settings`` take precedence.
+    cost : callable, optional
+        ``cost(**{name: array})`` returns the inner steps of each point (e.g.
+        :func:`lzsm_gates.propagate.steps_per_period`); used by the cost
+        guard (see :func:`estimate_work`).
+    **option_keywords
+        ``chunk_size`` (>= 1, default 4096), ``checkpoint`` (directory, created
+        if missing; it must be empty or hold a checkpoint of the same sweep),
+        ``executor`` (object with ``submit(fn, *args)`` returning futures, e.g.
+        a :class:`concurrent.futures.ProcessPoolExecutor` or a
+        ``dask.distributed.Client``; not shut down), ``progress``,
+        ``on_error`` and ``allow_large``: the fields of :class:`SweepOptions`.
 
     Returns
     -------
@@ -268,68 +473,76 @@ def run_sweep(
     Raises
     ------
     LZSMInputError
-        For invalid arguments or a checkpoint directory of a different sweep.
+        For invalid arguments, a checkpoint directory of a different sweep or
+        with an unreadable manifest, or a sweep above :data:`WORK_LIMITS`
+        without ``allow_large``.
     SweepError
         With ``on_error="raise"``, at the first bad chunk.
 
     Warns
     -----
-    RuntimeWarning
+    SweepWarning
         With ``on_error="report"``, listing the bad chunks and their parameter
-        ranges; also when a stored chunk cannot be read and is recomputed.
+        ranges; also when a stored chunk is damaged and recomputed.  (A
+        subclass of :class:`RuntimeWarning`.)
     """
-    grid = _Grid(_check_axes(axes), _check_chunk_size(chunk_size))
-    declared = _check_outputs(outputs, grid.axes)
-    if on_error not in _ON_ERROR:
-        raise LZSMInputError(f"on_error must be one of {_ON_ERROR}, got {on_error!r}")
-    if executor is not None and not callable(getattr(executor, "submit", None)):
-        raise LZSMInputError(
-            f"executor must have a submit(fn, *args) method returning futures, got {type(executor).__name__}"
-        )
+    opts = SweepOptions.resolve(options, **option_keywords)
+    axes = _check_axes(axes)
+    declared = _check_outputs(outputs, axes)
     if not callable(func):
         raise LZSMInputError(f"func must be callable, got {type(func).__name__}")
+    if cost is not None and not callable(cost):
+        raise LZSMInputError(f"cost must be callable, got {type(cost).__name__}")
+    work = estimate_work(axes, len(declared) if declared else 1, cost)
+    _guard_work(work, opts.allow_large, description)
+    if opts.progress and (work.steps > 1e8 or work.points > 1e6):
+        print(f"{description or 'sweep'}: {work}", file=sys.stderr)
+    grid = _Grid(axes, opts.chunk_size if opts.chunk_size is not None else 4096)
+    vectorized = bool(vectorized)
 
     store = None
-    if checkpoint is not None:
-        spec = _fingerprint_spec(grid, declared, bool(vectorized), key if key is not None else _qualified_name(func))
-        store = _ChunkStore.open(Path(checkpoint), spec)
+    if opts.checkpoint is not None:
+        spec = fingerprint_spec(grid, declared, vectorized, key, func)
+        store = ChunkStore.open(opts.checkpoint, spec, describe_function(func))
     results = _Assembler(grid, declared)
 
     pending = []
     for index in range(grid.n_chunks):
         if store is not None and store.has(index):
-            stored = store.load(index)
-            if stored is not None and results.accept(index, stored) is None:
-                continue
+            stored, problem = store.load(index, grid.bounds(index))
+            if stored is not None:
+                problem = results.accept(index, stored)
+                if problem is None:
+                    continue
             warnings.warn(
-                f"checkpoint chunk {index} in {store.directory} is unreadable or inconsistent; recomputing it",
-                RuntimeWarning,
+                f"checkpoint chunk {index} in {store.directory} is damaged ({problem}); recomputing it",
+                SweepWarning,
                 stacklevel=2,
             )
         pending.append(index)
 
     failures: list[dict[str, Any]] = []
     with (
-        tqdm(
+        _progress_bar_class()(
             total=grid.n_chunks,
             initial=grid.n_chunks - len(pending),
             desc=description or "sweep",
             unit="chunk",
-            disable=not progress,
+            disable=not opts.progress,
         ) as bar,
-        closing(_execute(func, bool(vectorized), grid, pending, executor)) as outcomes,
+        closing(_execute(func, vectorized, grid, pending, opts.executor)) as outcomes,
     ):
         for index, outcome in outcomes:
-            error = _describe_exception(outcome) if isinstance(outcome, Exception) else results.accept(index, outcome)
+            error = describe_exception(outcome) if isinstance(outcome, Exception) else results.accept(index, outcome)
             bar.update()
             if error is None:
                 if store is not None:
-                    store.save(index, results.chunk_arrays(index))
+                    store.save(index, grid.bounds(index), results.chunk_arrays(index))
                 continue
             failures.append(grid.failure_record(index, error))
-            if on_error == "raise":
+            if opts.on_error == "raise":
                 failures.sort(key=lambda record: record["chunk"])
-                dataset = results.to_dataset(_result_attrs(description, attrs, grid, failures))
+                dataset = results.to_dataset(_result_attrs(description, attrs, grid, failures, opts, vectorized, key))
                 cause = outcome if isinstance(outcome, Exception) else None
                 raise SweepError(
                     f"{_failure_line(failures[0])}; the partial result is in SweepError.dataset", failures, dataset
@@ -344,88 +557,90 @@ def run_sweep(
         warnings.warn(
             f"{len(failures)} of {grid.n_chunks} sweep chunks failed ({failed_points} of {grid.size} points set to "
             "NaN; rerun with the same checkpoint to retry only them):\n  " + "\n  ".join(lines),
-            RuntimeWarning,
+            SweepWarning,
             stacklevel=2,
         )
-    return results.to_dataset(_result_attrs(description, attrs, grid, failures))
+    return results.to_dataset(_result_attrs(description, attrs, grid, failures, opts, vectorized, key))
+
+
+def _progress_bar_class() -> type:
+    """The tqdm class for the current front end, chosen without ``TqdmWarning``.
+
+    A widget bar (:mod:`tqdm.notebook`) inside a Jupyter kernel where
+    ipywidgets is installed; the text bar everywhere else (terminals, and
+    kernels without ipywidgets, where :mod:`tqdm.auto` would warn).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None  # noqa: N806 - mirrors the IPython name
+    shell = get_ipython() if get_ipython is not None else None
+    if shell is not None and "IPKernelApp" in getattr(shell, "config", {}):
+        try:
+            import ipywidgets  # noqa: F401 - only checks that widgets can be drawn
+            from tqdm.notebook import tqdm as widget_bar
+
+            return widget_bar
+        except ImportError:
+            pass
+    from tqdm.std import tqdm as text_bar
+
+    return text_bar
+
+
+def estimate_work(axes: Sequence[Axis], n_outputs: int = 1, cost: Callable[..., Any] | None = None) -> WorkEstimate:
+    """Estimate the cost of a sweep without building its grid.
+
+    Parameters
+    ----------
+    axes : sequence of Axis
+    n_outputs : int
+        Number of outputs (for the memory estimate).
+    cost : callable, optional
+        ``cost(**{name: array})`` -> inner steps per point.  It is evaluated
+        on at most a few thousand points: every corner of the grid (where
+        costs usually peak) and an even sample of the flattened grid, whose
+        mean is scaled to the grid size.
+
+    Returns
+    -------
+    WorkEstimate
+    """
+    axes = _check_axes(axes)
+    shape = tuple(len(axis) for axis in axes)
+    points = int(np.prod(shape, dtype=object))  # Python integers: no overflow
+    memory = points * max(int(n_outputs), 1) * 8 * 2
+    if cost is None:
+        return WorkEstimate(points, memory, float(points), 1.0)
+    flat = np.unique(np.linspace(0, points - 1, min(points, _COST_SAMPLES)).astype(np.int64))
+    positions = np.unravel_index(flat, shape)
+    sample = {axis.name: axis.values[position] for axis, position in zip(axes, positions)}
+    corners = np.stack(np.meshgrid(*[[0, n - 1] for n in shape], indexing="ij")).reshape(len(shape), -1)
+    corner = {axis.name: axis.values[position] for axis, position in zip(axes, corners)}
+    with np.errstate(invalid="ignore", over="ignore"):
+        sampled = _valid_cost(cost(**sample))
+        peak = _valid_cost(cost(**corner))
+    return WorkEstimate(points, memory, float(sampled.mean()) * points, float(max(sampled.max(), peak.max())))
+
+
+def _valid_cost(steps: Any) -> np.ndarray:
+    """Costs as floats; a non-finite or non-positive cost (e.g. an overflowed step count) counts as infinite."""
+    steps = np.asarray(steps, dtype=float)
+    return np.where(np.isfinite(steps) & (steps > 0), steps, np.inf)
+
+
+def _guard_work(work: WorkEstimate, allow_large: bool, description: str) -> None:
+    exceeded = work.exceeded()
+    if exceeded and not allow_large:
+        raise LZSMInputError(
+            f"{description or 'sweep'} is too large: {'; '.join(exceeded)}; estimated {work}. "
+            "Use a coarser grid or higher drive frequencies, or pass allow_large=True (CLI: --allow-large) to run it"
+        )
 
 
 def sweep_failures(ds: xr.Dataset) -> list[dict[str, Any]]:
     """The failure records stored by :func:`run_sweep` in ``ds.attrs["failures"]`` (empty if none)."""
     return json.loads(ds.attrs.get("failures", "[]"))
-
-
-def save_result(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
-    """Write a dataset to a single ``.npz`` file (arrays exact, attributes as JSON).
-
-    The file is written atomically and at exactly ``path`` (no suffix is
-    appended).  Variables must have numeric, boolean or string dtype;
-    attributes must be JSON-serialisable (NumPy scalars and arrays are
-    converted to Python numbers and lists).
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        The dataset, e.g. a :func:`run_sweep` result.
-    path : path-like
-        Destination file.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Raises
-    ------
-    LZSMInputError
-        If a variable has object dtype or an attribute cannot be stored.
-    """
-    path = Path(path)
-    arrays: dict[str, np.ndarray] = {}
-    entries = []
-    for kind, names in (("coord", list(ds.coords)), ("data", list(ds.data_vars))):
-        for name in names:
-            variable = ds[name].variable
-            if variable.dtype.kind not in "biufcUS":
-                raise LZSMInputError(
-                    f"variable {name!r} has dtype {variable.dtype}; save_result stores only numbers and strings"
-                )
-            slot = f"v{len(entries)}"
-            arrays[slot] = np.asarray(variable.values)
-            entries.append(
-                {"name": name, "kind": kind, "slot": slot, "dims": list(variable.dims), "attrs": dict(variable.attrs)}
-            )
-    meta = {"format": _RESULT_FORMAT, "version": _FORMAT_VERSION, "attrs": dict(ds.attrs), "variables": entries}
-    try:
-        arrays["__meta__"] = np.array(json.dumps(meta, default=_json_default))
-    except TypeError as exc:
-        raise LZSMInputError(f"dataset attributes must be JSON-serialisable: {exc}") from exc
-    _atomic_savez(path, arrays)
-    return path
-
-
-def load_result(path: str | os.PathLike[str]) -> xr.Dataset:
-    """Read a dataset written by :func:`save_result`.
-
-    Raises
-    ------
-    LZSMInputError
-        If the file is not a :func:`save_result` file.
-    """
-    with np.load(Path(path), allow_pickle=False) as data:
-        if "__meta__" not in data.files:
-            raise LZSMInputError(f"{path} is not a file written by lzsm_gates.sweeps.save_result")
-        meta = json.loads(str(data["__meta__"]))
-        if meta.get("format") != _RESULT_FORMAT or meta.get("version") != _FORMAT_VERSION:
-            raise LZSMInputError(
-                f"{path} has format {meta.get('format')!r} version {meta.get('version')!r}; "
-                f"expected {_RESULT_FORMAT!r} version {_FORMAT_VERSION}"
-            )
-        coords, data_vars = {}, {}
-        for entry in meta["variables"]:
-            target = coords if entry["kind"] == "coord" else data_vars
-            target[entry["name"]] = xr.Variable(entry["dims"], data[entry["slot"]], entry["attrs"])
-    return xr.Dataset(data_vars, coords, meta["attrs"])
 
 
 # --------------------------------------------------------------------------- helpers
@@ -436,8 +651,8 @@ def _check_bounds(name: str, start: float, stop: float) -> tuple[float, float]:
 
 
 def _check_num(name: str, num: int) -> int:
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 1:
-        raise LZSMInputError(f"num of axis {name!r} must be an integer in [1, inf), got {num!r}")
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or not 1 <= num <= _MAX_AXIS_VALUES:
+        raise LZSMInputError(f"num of axis {name!r} must be an integer in [1, {_MAX_AXIS_VALUES}], got {num!r}")
     return int(num)
 
 
@@ -477,15 +692,6 @@ def _check_outputs(outputs: Mapping[str, str] | None, axes: tuple[Axis, ...]) ->
     return dict(outputs)
 
 
-def _qualified_name(func: Callable[..., Any]) -> str:
-    qualname = getattr(func, "__qualname__", type(func).__qualname__)
-    return f"{getattr(func, '__module__', None) or type(func).__module__}.{qualname}"
-
-
-def _describe_exception(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
 def _failure_line(record: dict[str, Any]) -> str:
     ranges = ", ".join(
         f"{name} = {low:g}" if low == high else f"{name} in [{low:g}, {high:g}]"
@@ -495,50 +701,24 @@ def _failure_line(record: dict[str, Any]) -> str:
 
 
 def _result_attrs(
-    description: str, attrs: Mapping[str, Any] | None, grid: _Grid, failures: list[dict[str, Any]]
+    description: str,
+    attrs: Mapping[str, Any] | None,
+    grid: _Grid,
+    failures: list[dict[str, Any]],
+    options: SweepOptions,
+    vectorized: bool,
+    key: str | None,
 ) -> dict[str, Any]:
+    settings = {**options.settings(), "chunk_size": grid.chunk_size, "key": key}
     return {
         **(dict(attrs) if attrs else {}),
         "description": description,
         "chunk_size": grid.chunk_size,
         "n_chunks": grid.n_chunks,
         "failures": json.dumps(failures),
+        "lzsm_gates_version": __version__,
+        "sweep_settings": json.dumps(settings, default=str),
     }
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} value {value!r} is not JSON-serialisable")
-
-
-def _atomic_savez(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
-    """Write ``arrays`` as an ``.npz`` file at ``path`` via a temporary file and :func:`os.replace`."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class _Grid:
@@ -583,7 +763,7 @@ def _evaluate_chunk(
     if vectorized:
         result = func(**parameters)
         if not isinstance(result, Mapping):
-            raise TypeError(
+            raise LZSMInputError(
                 f"the sweep function must return a mapping output name -> array, got {type(result).__name__}"
             )
         return {name: np.asarray(value) for name, value in result.items()}
@@ -592,9 +772,9 @@ def _evaluate_chunk(
     for i in range(n):
         row = func(**{name: float(values[i]) for name, values in parameters.items()})
         if not isinstance(row, Mapping):
-            raise TypeError(f"the sweep function must return a mapping output name -> value, got {type(row).__name__}")
+            raise LZSMInputError(f"the sweep function must return a mapping output name -> value, got {type(row).__name__}")
         if rows and set(row) != set(rows[0]):
-            raise ValueError(
+            raise LZSMInputError(
                 f"the sweep function returned outputs {sorted(row)} at one point and {sorted(rows[0])} at another"
             )
         rows.append(row)
@@ -700,84 +880,3 @@ class _Assembler:
         return xr.Dataset(data_vars, coords, attrs)
 
 
-def _fingerprint_spec(grid: _Grid, declared: dict[str, str] | None, vectorized: bool, key: str) -> dict[str, Any]:
-    """The JSON description of a sweep that a checkpoint must match."""
-    return {
-        "axes": [
-            {
-                "name": axis.name,
-                "units": axis.units,
-                "size": len(axis),
-                "values_sha256": hashlib.sha256(np.ascontiguousarray(axis.values, dtype="<f8").tobytes()).hexdigest(),
-            }
-            for axis in grid.axes
-        ],
-        "outputs": declared,
-        "chunk_size": grid.chunk_size,
-        "vectorized": vectorized,
-        "key": key,
-    }
-
-
-class _ChunkStore:
-    """A checkpoint directory: ``manifest.json`` plus one ``chunk_<index>.npz`` per finished chunk."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.finished = {path.name for path in directory.glob("chunk_*.npz")}
-
-    @classmethod
-    def open(cls, directory: Path, spec: dict[str, Any]) -> _ChunkStore:
-        """Open (or create) the checkpoint in ``directory``, refusing one of a different sweep."""
-        fingerprint = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-        manifest_path = directory / _MANIFEST
-        if manifest_path.exists():
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            if manifest.get("format") != _CHECKPOINT_FORMAT or manifest.get("version") != _FORMAT_VERSION:
-                raise LZSMInputError(
-                    f"checkpoint {directory} has format {manifest.get('format')!r} version "
-                    f"{manifest.get('version')!r}; expected {_CHECKPOINT_FORMAT!r} version {_FORMAT_VERSION}"
-                )
-            if manifest.get("fingerprint") != fingerprint:
-                stored = manifest.get("spec", {})
-                differing = sorted(field for field in spec if stored.get(field) != spec[field])
-                raise LZSMInputError(
-                    f"checkpoint {directory} belongs to a different sweep (differs in: {', '.join(differing)}); "
-                    "use another checkpoint directory, or delete this one to start over"
-                )
-        else:
-            if directory.exists() and any(directory.iterdir()):
-                raise LZSMInputError(
-                    f"checkpoint directory {directory} is not empty and has no {_MANIFEST}; "
-                    "give an empty or new directory"
-                )
-            directory.mkdir(parents=True, exist_ok=True)
-            manifest = {
-                "format": _CHECKPOINT_FORMAT,
-                "version": _FORMAT_VERSION,
-                "fingerprint": fingerprint,
-                "spec": spec,
-            }
-            _atomic_write_text(manifest_path, json.dumps(manifest, indent=1))
-        return cls(directory)
-
-    def _path(self, index: int) -> Path:
-        return self.directory / f"chunk_{index}.npz"
-
-    def has(self, index: int) -> bool:
-        return self._path(index).name in self.finished
-
-    def load(self, index: int) -> dict[str, np.ndarray] | None:
-        """The stored outputs of a chunk, or ``None`` if the file cannot be read."""
-        try:
-            with np.load(self._path(index), allow_pickle=False) as data:
-                names = json.loads(str(data["names"]))
-                return {name: data[f"o{i}"] for i, name in enumerate(names)}
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            return None
-
-    def save(self, index: int, outputs: Mapping[str, np.ndarray]) -> None:
-        arrays = {f"o{i}": value for i, value in enumerate(outputs.values())}
-        arrays["names"] = np.array(json.dumps(list(outputs)))
-        _atomic_savez(self._path(index), arrays)
-        self.finished.add(self._path(index).name)

@@ -24,8 +24,10 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "LZSMError",
     "LZSMInputError",
     "ConvergenceError",
+    "LZSMWarning",
     "Device",
     "DEFAULT_DEVICE",
     "check_positive",
@@ -37,12 +39,25 @@ __all__ = [
 ]
 
 
-class LZSMInputError(ValueError):
+class LZSMError(Exception):
+    """Root of every exception the package raises on purpose.
+
+    ``except LZSMError`` catches all of them; each concrete class also derives
+    from the matching built-in (``ValueError``, ``RuntimeError``), so code that
+    catches those keeps working.
+    """
+
+
+class LZSMInputError(LZSMError, ValueError):
     """A parameter is outside its allowed range (the message names both)."""
 
 
-class ConvergenceError(RuntimeError):
+class ConvergenceError(LZSMError, RuntimeError):
     """A numerical solver or root search did not converge."""
+
+
+class LZSMWarning(UserWarning):
+    """Root of the package's warning categories (filter them all with ``warnings.simplefilter(..., LZSMWarning)``)."""
 
 
 def check_finite(name: str, value: Any) -> np.ndarray:
@@ -92,6 +107,11 @@ def check_in_range(name: str, value: Any, low: float, high: float) -> np.ndarray
     return arr
 
 
+_GAP_HZ_RANGE = (1e3, 1e12)  # 1 kHz .. 1 THz
+_DT_NS_RANGE = (1e-6, 1e3)
+_MAX_GAP_MULTIPLE = 1e4  # drive amplitudes and frequencies, in units of the gap
+
+
 @dataclass(frozen=True)
 class Device:
     r"""A small-gap qubit (or a pair of them) in physical units.
@@ -100,18 +120,19 @@ class Device:
     ----------
     gap_hz : float
         Qubit transition frequency :math:`f_q = \Delta/2\pi` in Hz (the
-        internal energy unit).  Small-gap qubits: tens of MHz.
+        internal energy unit), in [1 kHz, 1 THz].  Small-gap qubits: tens of MHz.
     name : str
         Label used in reports.
     max_amplitude : float
         Largest drive amplitude the control line delivers, in units of
-        :math:`\Delta` (design searches respect it).
+        :math:`\Delta` (design searches respect it); this and the frequency
+        bounds lie in (0, 1e4].
     max_frequency : float
         Largest drive frequency, in units of :math:`\Delta`.
     min_frequency : float
         Smallest drive frequency, in units of :math:`\Delta`.
     dt_ns : float
-        AWG sample time in ns (used by sample and schedule exports).
+        AWG sample time in ns (used by sample and schedule exports), in [1e-6, 1e3].
     """
 
     gap_hz: float = 20e6
@@ -122,10 +143,12 @@ class Device:
     dt_ns: float = 0.1
 
     def __post_init__(self) -> None:
-        check_positive("gap_hz", self.gap_hz)
-        check_positive("max_amplitude", self.max_amplitude)
-        check_positive("max_frequency", self.max_frequency)
-        check_positive("min_frequency", self.min_frequency)
+        # positive and physically sensible, so that every conversion stays finite and non-zero
+        check_in_range("gap_hz", self.gap_hz, *_GAP_HZ_RANGE)
+        for name in ("max_amplitude", "max_frequency", "min_frequency"):
+            check_positive(name, getattr(self, name))
+            check_in_range(name, getattr(self, name), 0.0, _MAX_GAP_MULTIPLE)
+        check_in_range("dt_ns", self.dt_ns, *_DT_NS_RANGE)
         check_positive("dt_ns", self.dt_ns)
         if self.min_frequency >= self.max_frequency:
             raise LZSMInputError(
