@@ -39,6 +39,7 @@ from ..noise import gate_channel, idle_channel
 from ..units import Device, LZSMInputError, check_positive
 from .gates import _SWAP, LZSMGate, LZSMSqrtBSwapGate
 from .target import LZSMGateSet, _NOT_GATES, _duration_s, check_native, native_device, native_gates, play_instruction
+from .execution import _apply
 from .timeline import Timeline, circuit_timeline
 
 __all__ = [
@@ -49,18 +50,6 @@ __all__ = [
     "simulate_noisy_circuit",
     "sample_counts",
 ]
-
-
-def _apply(state: np.ndarray, matrix: np.ndarray, qargs: Sequence[int], n: int) -> np.ndarray:
-    """``matrix`` on the little-endian qubits ``qargs`` of an ``n``-qubit register; ``state`` has shape (2**n, m)."""
-    k = len(qargs)
-    m = state.shape[-1]
-    t = state.reshape((2,) * n + (m,))
-    axes = [n - 1 - q for q in reversed(qargs)]  # little-endian qubit q is axis n - 1 - q
-    g = np.asarray(matrix).reshape((2,) * (2 * k))
-    t = np.moveaxis(np.tensordot(g, t, axes=(list(range(k, 2 * k)), axes)), list(range(k)), axes)
-    return t.reshape(2**n, m)
-
 
 
 def _played_matrix(played: LZSMGate | LZSMSqrtBSwapGate | float) -> np.ndarray:

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from qiskit.circuit import Gate, Measure, Parameter
+import numpy as np
+from qiskit.circuit import Gate, IfElseOp, Measure, Parameter, Reset
 from qiskit.circuit.library import RZGate
 from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 
@@ -32,6 +33,7 @@ from .gates import LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, desig
 
 __all__ = [
     "LZSMGateSet",
+    "SlotDurations",
     "design_gate_set",
     "lzsm_target",
     "native_gates",
@@ -109,6 +111,57 @@ def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | 
 
 
 
+@dataclass(frozen=True)
+class SlotDurations:
+    r"""Instruction slots of a backend on the AWG grid: every duration is a whole number of samples :math:`dt`.
+
+    A pulse of duration :math:`d` gets the slot :math:`\lceil (d + g)/dt \rceil\,dt` (guard :math:`g`): the
+    pulse starts at the beginning of its slot and the rest of the slot is frame-tracked idle time.  The
+    arbitrary ``u`` and the parametric ``lzsm_pulse`` get one fixed ``long`` slot, an upper bound on any
+    one-period pulse (drive period :math:`\le 2\pi/\omega_\mathrm{min}`, each idle below one Larmor period
+    :math:`2\pi/\Delta`), so that Qiskit's schedulers see one duration per instruction.
+
+    Attributes
+    ----------
+    dt_s : float
+        Sample time (s).
+    guard_s : float
+        Slack after every pulse (s): room for a line delay of the controller.
+    long_s : float
+        Slot of ``u`` and ``lzsm_pulse`` (s).
+    measure_s, reset_s : float
+        Readout and reset durations (s).
+    """
+
+    dt_s: float
+    guard_s: float
+    long_s: float
+    measure_s: float
+    reset_s: float
+
+    @classmethod
+    def for_device(cls, device: Device, *, guard_ns: float = 0.5, measure_ns: float = 500.0, reset_ns: float = 500.0) -> "SlotDurations":
+        """Slots of ``device``: ``long`` from its frequency bound plus two Larmor periods, plus the guard."""
+        dt = device.dt_ns * 1e-9
+        for name, v in (("guard_ns", guard_ns), ("measure_ns", measure_ns), ("reset_ns", reset_ns)):
+            if not (np.isfinite(v) and v >= 0):
+                raise LZSMInputError(f"{name} must be finite and >= 0, got {v}")
+        bound = float(device.time_to_ns(2 * np.pi / device.min_frequency + 4 * np.pi)) * 1e-9
+        grid = lambda s: _on_grid(s, dt)  # noqa: E731
+        return cls(dt, guard_ns * 1e-9, grid(bound + guard_ns * 1e-9), grid(measure_ns * 1e-9), grid(reset_ns * 1e-9))
+
+    def pulse(self, duration_s: float) -> float:
+        """Slot (s) of a pulse of ``duration_s`` seconds."""
+        return _on_grid(duration_s + self.guard_s, self.dt_s)
+
+
+
+def _on_grid(seconds: float, dt: float) -> float:
+    """Smallest whole number of samples covering ``seconds``, in seconds."""
+    return int(np.ceil(seconds / dt - 1e-9)) * dt
+
+
+
 def _edges(num_qubits: int, coupling_map: CouplingMap | Iterable[Sequence[int]] | None, bidirectional: bool) -> list[tuple[int, int]]:
     if coupling_map is None:
         pairs = [(i, i + 1) for i in range(num_qubits - 1)]
@@ -134,6 +187,7 @@ def lzsm_target(
     bidirectional: bool = True,
     gate_set: LZSMGateSet | None = None,
     single_qubit: str = "sx",
+    slots: SlotDurations | None = None,
 ) -> Target:
     """A Qiskit :class:`~qiskit.transpiler.Target` whose native gates are LZSM designs.
 
@@ -160,7 +214,13 @@ def lzsm_target(
         a generic single-qubit gate compiles to two of them between virtual Z).
         ``"u"``: the arbitrary ``u`` (:class:`LZSMUGate`), one pulse per
         single-qubit gate, designed on first use (about 0.3 s each, cached);
-        its duration and error depend on the angles and are left unset in the target.
+        its duration and error depend on the angles and are left unset in the target
+        (without ``slots``).
+    slots : SlotDurations, optional
+        Durations on the AWG grid (a backend's target, :mod:`~lzsm_gates.qiskit.backend`): every
+        instruction gets its slot, ``u`` the long slot, ``measure`` and ``reset`` (added) their
+        durations, and ``if_else`` is supported, so that Qiskit's ``scheduling_method`` works without
+        rounding.  Without ``slots``: exact pulse durations, ``measure`` without duration.
 
     Raises
     ------
@@ -175,18 +235,25 @@ def lzsm_target(
     register_sqrt_bswap_equivalences()
     target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
     qubits = [(q,) for q in range(int(num_qubits))]
+    slot = (lambda d: d) if slots is None else slots.pulse
     for name, gate in gs.gates.items():
         if gate.num_qubits == 1 and (single_qubit == "sx" or name == "id"):
-            props = {q: InstructionProperties(duration=gate.duration_s, error=gate.error) for q in qubits}
+            props = {q: InstructionProperties(duration=slot(gate.duration_s), error=gate.error) for q in qubits}
             target.add_instruction(gate, props, name=name)
     if single_qubit == "u":
-        target.add_instruction(LZSMUGate(gs.device), {q: None for q in qubits})
+        u_props = None if slots is None else InstructionProperties(duration=slots.long_s)
+        target.add_instruction(LZSMUGate(gs.device), {q: u_props for q in qubits})
     target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
     edges = _edges(int(num_qubits), coupling_map, bidirectional)
     if edges:
         g = gs.sqrt_bswap
-        target.add_instruction(g, {e: InstructionProperties(duration=g.duration_s, error=g.error) for e in edges})
-    target.add_instruction(Measure(), {q: None for q in qubits})
+        target.add_instruction(g, {e: InstructionProperties(duration=slot(g.duration_s), error=g.error) for e in edges})
+    if slots is None:
+        target.add_instruction(Measure(), {q: None for q in qubits})
+        return target
+    target.add_instruction(Measure(), {q: InstructionProperties(duration=slots.measure_s) for q in qubits})
+    target.add_instruction(Reset(), {q: InstructionProperties(duration=slots.reset_s) for q in qubits})
+    target.add_instruction(IfElseOp, name="if_else")
     return target
 
 
