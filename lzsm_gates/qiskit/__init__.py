@@ -8,6 +8,9 @@ Modules (one concept each):
 * :mod:`~lzsm_gates.qiskit.target`: the native gate set and the transpiler :class:`~qiskit.transpiler.Target`;
 * :mod:`~lzsm_gates.qiskit.timeline`: serial / ASAP / ALAP placement of a compiled circuit;
 * :mod:`~lzsm_gates.qiskit.simulation`: closed and open-system pulse-level circuit simulation, counts;
+* :mod:`~lzsm_gates.qiskit.device`: the virtual device (hidden true parameters, noise, readout errors);
+* :mod:`~lzsm_gates.qiskit.execution`: the one circuit simulation path (density matrix with classical branches);
+* :mod:`~lzsm_gates.qiskit.backend`: :class:`~lzsm_gates.qiskit.backend.LZSMBackend`, a Qiskit ``BackendV2``;
 * :mod:`~lzsm_gates.qiskit.rabi`: comparison with resonant Rabi gates;
 * :mod:`~lzsm_gates.qiskit.schedules`: sampled pulse programs and ``qiskit.pulse`` schedules.
 
@@ -20,6 +23,7 @@ from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, Sqr
 from .equivalences import register_sqrt_bswap_equivalences
 from .target import (
     LZSMGateSet,
+    SlotDurations,
     check_native,
     delay_seconds,
     design_gate_set,
@@ -37,6 +41,9 @@ from .simulation import (
     simulate_circuit,
     simulate_noisy_circuit,
 )
+from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
+from .execution import Execution, execute
+from .backend import LZSMBackend, LZSMJob
 from .rabi import RabiGate, compare_with_rabi, rabi_gate
 from .schedules import (
     FrameChange,
@@ -59,6 +66,7 @@ __all__ = [
     "design_u_gate",
     "register_sqrt_bswap_equivalences",
     "LZSMGateSet",
+    "SlotDurations",
     "design_gate_set",
     "lzsm_target",
     "native_gates",
@@ -75,6 +83,13 @@ __all__ = [
     "NoisyCircuitSimulation",
     "simulate_noisy_circuit",
     "sample_counts",
+    "DeviceTruth",
+    "VirtualDevice",
+    "MAX_SKEW_NS",
+    "Execution",
+    "execute",
+    "LZSMBackend",
+    "LZSMJob",
     "RabiGate",
     "rabi_gate",
     "compare_with_rabi",

@@ -37,9 +37,9 @@ from qiskit.transpiler import CouplingMap, Target
 from ..baths import Bath
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
-from .execution import Execution, execute
+from .execution import Execution, execute, execution_timeline
 from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target
-from .timeline import SCHEDULING
+from .timeline import SCHEDULING, Timeline
 
 __all__ = ["LZSMBackend", "LZSMJob"]
 
@@ -156,6 +156,10 @@ class LZSMBackend(BackendV2):
         if circuit.parameters:
             raise LZSMInputError(f"circuit {circuit.name!r} has unbound parameters {sorted(p.name for p in circuit.parameters)}")
         return execute(circuit, self._target, self._virtual, noise=noise, scheduling=scheduling)
+
+    def timeline(self, circuit: QuantumCircuit, scheduling: str = "alap") -> Timeline:
+        """The schedule the backend simulates (slots of the target; it matches Qiskit's ``scheduling_method``)."""
+        return execution_timeline(circuit, self._target, self._virtual, scheduling)
 
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> LZSMJob:
         """Simulate native circuits and sample their shots (options: class Notes).

@@ -46,9 +46,9 @@ from ..metrics import unitary_superoperator
 from ..units import ConvergenceError, LZSMInputError
 from .device import VirtualDevice
 from .target import check_native, delay_seconds, native_gates, play_instruction
-from .timeline import circuit_timeline
+from .timeline import Timeline, circuit_timeline
 
-__all__ = ["Execution", "execute"]
+__all__ = ["Execution", "execute", "execution_timeline"]
 
 
 _RESET = sum(unitary_superoperator(k) for k in (np.array([[1, 0], [0, 0]]), np.array([[0, 1], [0, 0]])))
@@ -144,14 +144,13 @@ class _Evolution:
             if key not in self._durations:
                 self._durations[key] = max(self.timeline(b, qargs).total for b in op.blocks)
             return self._durations[key]
-        if name in ("measure", "reset"):
-            return self._target_duration(name, qargs) or 0.0
+        slot = self._target_duration(name, qargs)
+        if slot is not None or name in ("measure", "reset"):
+            return slot or 0.0
         played = play_instruction(op, self.native)
-        if isinstance(played, float):
-            return 0.0
-        return self._target_duration(name, qargs) or played.duration_s
+        return 0.0 if isinstance(played, float) else played.duration_s
 
-    def timeline(self, circuit: QuantumCircuit, qmap: tuple[int, ...]):  # noqa: ANN201 - a Timeline
+    def timeline(self, circuit: QuantumCircuit, qmap: tuple[int, ...]) -> Timeline:
         def duration(inst: Any) -> float:
             return self.slot(inst, tuple(qmap[circuit.find_bit(q).index] for q in inst.qubits))
 
@@ -238,11 +237,10 @@ class _Evolution:
             else:
                 check_native(op.name, phys, self.target)
                 played = play_instruction(op, self.native)
-                if isinstance(played, float):
-                    sup = unitary_superoperator(RZGate(played).to_matrix())
+                if isinstance(played, float):  # a virtual Z, then idle for the rest of its slot (if any)
+                    branches = self._idle(self._apply(branches, unitary_superoperator(RZGate(played).to_matrix()), phys), phys[0], length)
                 else:
-                    sup = self.device.pulse(played.design.pulse, phys, length, self.noise)
-                branches = self._apply(branches, sup, phys)
+                    branches = self._apply(branches, self.device.pulse(played.design.pulse, phys, length, self.noise), phys)
         for q in qmap:
             branches = self._idle(branches, q, pad_to - timeline.total)
         return branches
@@ -263,6 +261,7 @@ def execute(
     ----------
     compiled : QuantumCircuit
         A circuit on the target's physical qubits (``transpile(..., backend=...)``), with any measurements.
+        Every instruction occupies its slot in the target (else its own length).
     gates : Target, LZSMGateSet or mapping name -> Gate
         The native gates; a target also gives the slot durations.
     device : VirtualDevice
@@ -286,3 +285,9 @@ def execute(
         raise ConvergenceError(f"the outcome probabilities sum to {total}, not 1: the simulation lost the trace")
     states = {c: v[:, 0].reshape(d, d, order="F") for c, v in branches.items()}
     return Execution(probabilities, states, run.qubits, compiled.num_clbits, run.timeline(compiled, tuple(range(compiled.num_qubits))).total)
+
+
+
+def execution_timeline(compiled: QuantumCircuit, gates: Target | Any, device: VirtualDevice, scheduling: str = "alap") -> Timeline:
+    """The schedule :func:`execute` follows: target slots, timed measurements, resets and ``if_else`` blocks."""
+    return _Evolution(compiled, gates, device, False, scheduling).timeline(compiled, tuple(range(compiled.num_qubits)))

@@ -1,0 +1,196 @@
+"""LZSMBackend: Qiskit transpilation and primitives on the virtual LZSM device, measurement semantics, hidden truth."""
+
+import warnings
+
+import numpy as np
+import pytest
+from qiskit import QuantumCircuit, transpile
+from qiskit.circuit import ClassicalRegister, Parameter
+from qiskit.circuit.library import QFTGate
+from qiskit.circuit.random import random_circuit
+from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
+from qiskit.quantum_info import DensityMatrix, SparsePauliOp, Statevector, SuperOp
+
+from lzsm_gates import Bath, Device, LZSMInputError
+from lzsm_gates.metrics import unitary_superoperator
+from lzsm_gates.models import coupled_qubits_model, qubit_model
+from lzsm_gates.noise import gate_channel, idle_channel
+from lzsm_gates.qiskit import DeviceTruth, LZSMBackend, design_gate_set
+
+DEVICE = Device()
+SHOTS = 4000
+
+
+@pytest.fixture(scope="module")
+def ideal():
+    return LZSMBackend(DEVICE, 4, gate_set=design_gate_set(DEVICE))
+
+
+def _within_sampling(counts: dict, probs: dict, shots: int) -> None:
+    """Every outcome frequency within 5 standard deviations (plus 2 counts) of its probability."""
+    for key in set(counts) | {k for k, p in probs.items() if p > 1e-9}:
+        p = probs.get(key, 0.0)
+        f = counts.get(key, 0) / shots
+        assert abs(f - p) <= 5 * np.sqrt(p * (1 - p) / shots) + 2 / shots, (key, f, p)
+
+
+def _ghz(n):
+    qc = QuantumCircuit(n)
+    qc.h(0)
+    for q in range(1, n):
+        qc.cx(q - 1, q)
+    return qc
+
+
+def _qft3():
+    qc = QuantumCircuit(3)
+    qc.x(0)
+    qc.h(2)
+    qc.append(QFTGate(3), range(3))
+    return qc
+
+
+LOGICAL = [("bell", _ghz(2)), ("ghz4", _ghz(4)), ("qft3", _qft3())] + [
+    (f"random3_{s}", random_circuit(3, 4, seed=s)) for s in (3, 8)
+]
+
+
+@pytest.mark.parametrize("single_qubit", ["sx", "u"])
+def test_transpile_alap_all_levels_on_dt_grid_without_warnings(single_qubit):
+    backend = LZSMBackend(DEVICE, 3, single_qubit=single_qubit, gate_set=design_gate_set(DEVICE))
+    dt = backend.target.dt
+    for name in backend.target.operation_names:
+        for props in backend.target[name].values() if name != "if_else" else ():
+            if props is not None and props.duration is not None:
+                assert abs(props.duration / dt - round(props.duration / dt)) < 1e-9, name
+    assert backend.target["u" if single_qubit == "u" else "sx"][(0,)].duration > 0
+    qc = _ghz(3)
+    qc.measure_all()
+    for level in range(4):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            scheduled = transpile(qc, backend=backend, optimization_level=level, scheduling_method="alap", seed_transpiler=1)
+        ours = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
+        assert not ours, [str(w.message) for w in ours]
+        assert all(float(i.operation.duration).is_integer() for i in scheduled.data if i.operation.name == "delay")
+        # Qiskit's schedule and the backend's own timeline agree on the length
+        if single_qubit == "sx":
+            assert backend.timeline(scheduled).total == pytest.approx(scheduled.duration * dt, rel=1e-12)
+
+
+@pytest.mark.parametrize("name,logical", LOGICAL, ids=[n for n, _ in LOGICAL])
+def test_sampler_matches_statevector_noise_off(ideal, name, logical):
+    qc = logical.copy()
+    qc.measure_all()
+    compiled = transpile(qc, backend=ideal, optimization_level=1, seed_transpiler=5)
+    sampler = BackendSamplerV2(backend=ideal, options={"seed_simulator": 11, "run_options": {"noise": False}})
+    counts = sampler.run([compiled], shots=SHOTS).result()[0].data.meas.get_counts()
+    _within_sampling(counts, Statevector(logical).probabilities_dict(), SHOTS)
+    assert sum(counts.values()) == SHOTS
+
+
+def _feedback_circuit(theta, phi):
+    """q0 measured mid-circuit into c0, if_else on it, q0 reset and reused, results into c2 c1 c0."""
+    qc = QuantumCircuit(2, 3)
+    qc.ry(theta, 0)
+    qc.measure(0, 0)
+    with qc.if_test((qc.clbits[0], 1)) as else_:
+        qc.x(1)
+    with else_:
+        qc.h(1)
+    qc.reset(0)
+    qc.ry(phi, 0)
+    qc.measure(0, 2)
+    qc.measure(1, 1)
+    return qc
+
+
+def _feedback_prediction(theta, phi):
+    """Deferred measurement: the controls become quantum controls, the reused qubit a fresh one."""
+    qc = QuantumCircuit(3)
+    qc.ry(theta, 0)
+    qc.cx(0, 1)
+    qc.x(0)
+    qc.ch(0, 1)
+    qc.x(0)
+    qc.ry(phi, 2)
+    return Statevector(qc).probabilities_dict()
+
+
+def test_sampler_mid_circuit_measurement_reset_and_if_else(ideal):
+    theta, phi = 1.1, 2.3
+    compiled = transpile(_feedback_circuit(theta, phi), backend=ideal, optimization_level=1, seed_transpiler=2)
+    assert "if_else" in compiled.count_ops() and "reset" in compiled.count_ops()
+    sampler = BackendSamplerV2(backend=ideal, options={"seed_simulator": 5, "run_options": {"noise": False}})
+    counts = sampler.run([compiled], shots=SHOTS).result()[0].data.c.get_counts()
+    _within_sampling(counts, _feedback_prediction(theta, phi), SHOTS)
+
+
+def test_mid_circuit_measurement_is_not_a_final_measurement(ideal):
+    qc = QuantumCircuit(1, 2)
+    qc.h(0)
+    qc.measure(0, 0)
+    qc.x(0)
+    qc.measure(0, 1)
+    compiled = transpile(qc, backend=ideal, optimization_level=0)
+    probs = ideal.execute(compiled, noise=False).probabilities
+    assert set(k for k, p in probs.items() if p > 1e-8) == {0b10, 0b01}
+    assert probs[0b10] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_counts_labelled_by_the_circuits_own_clbits(ideal):
+    qc = QuantumCircuit(3)
+    ra, rb = ClassicalRegister(2, "a"), ClassicalRegister(1, "b")
+    qc.add_register(ra)
+    qc.add_register(rb)
+    qc.x(0)
+    qc.measure(0, rb[0])  # q0 = 1 -> b
+    qc.measure(1, ra[1])  # q1 = 0 -> a[1]
+    qc.x(2)
+    qc.measure(2, ra[0])  # q2 = 1 -> a[0]
+    compiled = transpile(qc, backend=ideal, optimization_level=3, seed_transpiler=4)
+    counts = ideal.run(compiled, shots=50, seed_simulator=1, noise=False).result().get_counts()
+    assert counts == {"1 01": 50}
+    data = BackendSamplerV2(backend=ideal).run([compiled], shots=20).result()[0].data
+    assert data.a.get_counts() == {"01": 20} and data.b.get_counts() == {"1": 20}
+
+
+def test_estimator_matches_statevector(ideal):
+    logical = random_circuit(2, 3, seed=21)
+    compiled = transpile(logical, backend=ideal, optimization_level=1, seed_transpiler=3)
+    obs = SparsePauliOp.from_list([("ZZ", 1.0), ("XI", 0.5), ("YX", -0.7), ("IZ", 0.3)])
+    estimator = BackendEstimatorV2(backend=ideal, options={"seed_simulator": 9, "default_precision": 0.02})
+    res = estimator.run([(compiled, [p.apply_layout(compiled.layout) for p in obs])]).result()[0]
+    exact = [Statevector(logical).expectation_value(p).real for p in obs]
+    assert np.all(np.abs(res.data.evs - exact) <= 5 * res.data.stds + 1e-9), (res.data.evs, exact)
+
+
+def test_run_refuses_clearly(ideal):
+    theta = Parameter("t")
+    qc = QuantumCircuit(1, 1)
+    qc.rz(theta, 0)
+    qc.measure(0, 0)
+    with pytest.raises(LZSMInputError, match="unbound"):
+        ideal.run(qc)
+    qc = QuantumCircuit(1, 1)
+    qc.h(0)
+    with pytest.raises(LZSMInputError, match="native"):
+        ideal.run(qc)
+    with pytest.raises(LZSMInputError, match="unknown run options"):
+        ideal.run(QuantumCircuit(1), shot=3)
+    with pytest.raises(LZSMInputError, match="shots"):
+        ideal.run(QuantumCircuit(1), shots=0)
+    loop = QuantumCircuit(1, 1)
+    with loop.while_loop((loop.clbits[0], 0)):
+        loop.x(0)
+        loop.measure(0, 0)
+    with pytest.raises(LZSMInputError, match="while_loop"):
+        ideal.run(loop)
+
+
+def test_seeded_runs_reproducible(ideal):
+    qc = transpile(_ghz(2).measure_all(inplace=False), backend=ideal, seed_transpiler=1)
+    m1 = ideal.run(qc, shots=64, seed_simulator=3, memory=True).result().get_memory()
+    m2 = ideal.run(qc, shots=64, seed_simulator=3, memory=True).result().get_memory()
+    m3 = ideal.run(qc, shots=64, seed_simulator=4, memory=True).result().get_memory()
+    assert m1 == m2 and m1 != m3
