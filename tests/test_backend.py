@@ -12,7 +12,6 @@ from qiskit.primitives import BackendEstimatorV2, BackendSamplerV2
 from qiskit.quantum_info import DensityMatrix, SparsePauliOp, Statevector, SuperOp
 
 from lzsm_gates import Bath, Device, LZSMInputError
-from lzsm_gates.metrics import unitary_superoperator
 from lzsm_gates.models import coupled_qubits_model, qubit_model
 from lzsm_gates.noise import gate_channel, idle_channel
 from lzsm_gates.qiskit import DeviceTruth, LZSMBackend, design_gate_set
@@ -194,3 +193,140 @@ def test_seeded_runs_reproducible(ideal):
     m2 = ideal.run(qc, shots=64, seed_simulator=3, memory=True).result().get_memory()
     m3 = ideal.run(qc, shots=64, seed_simulator=4, memory=True).result().get_memory()
     assert m1 == m2 and m1 != m3
+
+
+# -- the virtual device --------------------------------------------------------------------------------------
+
+
+TRUTH = DeviceTruth(
+    gap_offset=(0.004, -0.003),
+    amplitude_scale={"d0": 1.02, "d1": 0.97, "u0": 1.01},
+    cutoff=25.0,
+    skew_ns={"d0": 0.1, "d1": 0.3, "u0": 0.2},
+    readout=((0.02, 0.05), (0.03, 0.04)),
+)
+BATH = Bath.ohmic(2e-3, temperature=0.2)
+
+
+@pytest.fixture(scope="module")
+def noisy():
+    return LZSMBackend(DEVICE, 2, truth=TRUTH, baths=BATH, gate_set=design_gate_set(DEVICE))
+
+
+def _serial_prediction(compiled, backend):
+    """Density-matrix prediction of a serial schedule, composed here with Qiskit's DensityMatrix.evolve.
+
+    Each pulse: the true pulse (amplitude times the line's transfer, drive delayed by the skew) on the true
+    gaps as a Floquet-Born-Markov channel, then idle to the end of its slot; the other qubit idles for the
+    whole slot (Bloch-Redfield at its true gap).  Before a qubit's next gate the controller's frame change
+    :math:`R_z(\\Delta\\tau)` for its idle time since its last gate.  Measurements one after the other,
+    then the readout assignment matrices.
+    """
+    dev, tgt = backend.device, backend.target
+    tau = lambda s: float(dev.time_from_ns(s * 1e9))  # noqa: E731
+    pending = [0.0, 0.0]
+
+    def idle(rho, q, s):
+        pending[q] += tau(s)
+        return rho.evolve(SuperOp(idle_channel(qubit_model(1 + TRUTH.gap_offset[q]), tau(s), BATH)), [q])
+
+    def flush(rho, q):
+        rho, pending[q] = rho.evolve(np.diag(np.exp([-0.5j * pending[q], 0.5j * pending[q]])), [q]), 0.0
+        return rho
+
+    rho = DensityMatrix.from_label("00")
+    order = []
+    for inst in compiled.data:
+        name, qargs = inst.operation.name, tuple(compiled.find_bit(q).index for q in inst.qubits)
+        if name == "measure":
+            order.append(qargs[0])
+            continue
+        for q in qargs:
+            rho = flush(rho, q)
+        if name == "rz":
+            rho = rho.evolve(inst.operation, qargs)
+            continue
+        slot = tgt[name][qargs].duration
+        p = tgt.operation_from_name(name).design.pulse
+        line = f"d{qargs[0]}" if len(qargs) == 1 else "u0"
+        scale = TRUTH.amplitude_scale[line] / np.sqrt(1 + (p.frequency / TRUTH.cutoff) ** 2)
+        true = type(p)(p.amplitude * scale, p.frequency, p.idle_before + tau(TRUTH.skew_ns[line] * 1e-9), p.idle_after)
+        gaps = [1 + TRUTH.gap_offset[q] for q in qargs]
+        if len(qargs) == 1:
+            rho = rho.evolve(SuperOp(gate_channel(true, BATH, model=qubit_model(gaps[0]))), qargs)
+        else:  # model order: first qarg left, i.e. Qiskit qargs reversed
+            rho = rho.evolve(SuperOp(gate_channel(true, [BATH, BATH], model=coupled_qubits_model(*gaps))), qargs[::-1])
+        pad = slot - float(dev.time_to_ns(true.duration)) * 1e-9
+        for q in qargs:
+            rho = idle(rho, q, pad)
+        for q in set(range(2)) - set(qargs):
+            rho = idle(rho, q, slot)
+    for k, q in enumerate(order):  # the qubit measured k-th waits k readouts
+        if k:
+            rho = idle(rho, q, k * backend.slots.measure_s)
+    joint = rho.probabilities([order[0], order[1]]).reshape(2, 2)  # [m(order[1]), m(order[0])]
+    ma, mb = (np.array([[1 - TRUTH.readout[q][0], TRUTH.readout[q][1]], [TRUTH.readout[q][0], 1 - TRUTH.readout[q][1]]]) for q in order)
+    rec = mb @ joint @ ma.T  # [r(order[1]), r(order[0])]
+    return {f"{r1}{r0}": rec[r1, r0] for r1 in (0, 1) for r0 in (0, 1)}  # clbit k = measure of order[k]
+
+
+def test_noisy_sampler_matches_density_matrix_prediction(noisy):
+    qc = _ghz(2)
+    qc.add_register(ClassicalRegister(2, "c"))
+    qc.measure([0, 1], [0, 1])
+    compiled = transpile(qc, backend=noisy, optimization_level=1, seed_transpiler=7)
+    measured = [compiled.find_bit(i.qubits[0]).index for i in compiled.data if i.operation.name == "measure"]
+    clbits = [compiled.find_bit(i.clbits[0]).index for i in compiled.data if i.operation.name == "measure"]
+    assert clbits == [0, 1] and sorted(measured) == [0, 1]
+    prediction = _serial_prediction(compiled, noisy)
+    ideal_probs = Statevector(_ghz(2)).probabilities_dict()
+    assert sum(abs(prediction[k] - ideal_probs.get(k, 0)) for k in prediction) > 0.05  # noise is visible
+    sampler = BackendSamplerV2(backend=noisy, options={"seed_simulator": 17, "run_options": {"scheduling": "serial"}})
+    counts = sampler.run([compiled], shots=SHOTS).result()[0].data.c.get_counts()
+    _within_sampling(counts, prediction, SHOTS)
+    exact = noisy.execute(compiled, scheduling="serial").probabilities
+    np.testing.assert_allclose([exact.get(int(k, 2), 0) for k in sorted(prediction)], [prediction[k] for k in sorted(prediction)], atol=1e-9)
+
+
+def test_gap_offset_seen_only_through_ramsey_fringes():
+    offset = 0.01
+    truth = DeviceTruth((offset,), {})
+    backends = {name: LZSMBackend(DEVICE, 1, truth=t, gate_set=design_gate_set(DEVICE)) for name, t in (("ideal", None), ("off", truth))}
+    half = int(round(float(DEVICE.time_to_ns(np.pi / offset)) / DEVICE.dt_ns))  # delta * tau = pi, in samples
+    p1 = {}
+    for name, backend in backends.items():
+        for delay in (0, half):
+            qc = QuantumCircuit(1, 1)
+            qc.sx(0)
+            qc.delay(delay, 0, unit="dt")
+            qc.sx(0)
+            qc.measure(0, 0)
+            p1[name, delay] = backend.execute(qc, noise=False).probabilities.get(1, 0.0)
+    assert p1["ideal", 0] > 1 - 1e-6 and p1["ideal", half] > 1 - 1e-6
+    assert p1["off", 0] > 0.95 and p1["off", half] < 0.05
+
+
+class _Poisoned:
+    def __getattribute__(self, name):
+        raise AssertionError(f"the hidden truth was read ({name})")
+
+
+def test_design_and_compilation_never_read_the_hidden_truth():
+    from lzsm_gates.qiskit import design_u_gate, lzsm_target
+
+    truths = (DeviceTruth.random(2, seed=1), DeviceTruth.random(2, seed=2, spread=3.0))
+    backends = [LZSMBackend(DEVICE, 2, truth=t, gate_set=design_gate_set(DEVICE)) for t in truths]
+    for b in backends:
+        b.virtual_device._VirtualDevice__truth = _Poisoned()
+    qc = random_circuit(2, 3, seed=2, measure=True)
+    compiled = [transpile(qc, backend=b, optimization_level=2, scheduling_method="alap", seed_transpiler=3) for b in backends]
+    assert compiled[0] == compiled[1]
+    assert backends[0].timeline(compiled[0]).total == backends[1].timeline(compiled[1]).total
+    lzsm_target(backends[0].device, 2, single_qubit="u", slots=backends[0].slots)
+    design_u_gate(1.0, 0.3, 0.2, backends[0].device)
+    for a, b in zip(*(sorted(bk.target.instructions, key=str) for bk in backends)):
+        assert str(a) == str(b)
+    with pytest.raises(AssertionError, match="hidden truth was read"):
+        backends[0].run(compiled[0], shots=10)
+    assert backends[0].device == DEVICE
+

@@ -15,8 +15,9 @@ plays them on a *true* device that differs from it (:class:`DeviceTruth`):
   :class:`~lzsm_gates.qiskit.target.SlotDurations`);
 * readout assignment errors :math:`p(1|0)_q`, :math:`p(0|1)_q`.
 
-The controller tracks every qubit's frame at the *nominal* gap, so an idle of
-length :math:`\tau` leaves the coherent rotation
+The controller tracks every qubit's frame at the *nominal* gap: after each
+continuous idle interval of length :math:`\tau` (lab-frame evolution at the
+true gap) it applies :math:`R_z(\Delta\tau)`, which leaves the coherent rotation
 :math:`e^{+i(\Delta_q - \Delta)\tau\sigma_z/2}` (the Ramsey signature of a
 gap offset).  With ``noise`` on, every pulse is the Floquet-Born-Markov
 channel of the true pulse (:func:`~lzsm_gates.noise.gate_channel`) and every
@@ -191,41 +192,39 @@ class VirtualDevice:
             idle_before=pulse.idle_before + truth.skew(line, self.nominal),
         )
 
-    def _frame_error(self, qubit: int, tau: float) -> np.ndarray:
-        r"""Free precession at the true gap over ``tau``, in the frame tracked at the nominal gap."""
-        d = self.__truth.gap_offset[qubit] * tau
-        return np.diag(np.exp([0.5j * d, -0.5j * d]))
-
     def idle(self, qubit: int, seconds: float, noise: bool) -> np.ndarray:
-        """Superoperator (4x4, column stacking) of ``qubit`` idling for ``seconds`` (frame tracked at the nominal gap)."""
+        r"""Lab-frame superoperator (4x4, column stacking) of ``qubit`` idling for ``seconds`` at its true gap.
+
+        Free precession :math:`e^{+i\Delta_q\tau\sigma_z/2}`, or with ``noise`` the Bloch-Redfield channel
+        of its bath.  Idles compose (:math:`S(a)S(b) = S(a + b)`); the frame change :meth:`frame` is applied
+        once per continuous idle interval, so how an interval is sliced does not matter.
+        """
         key = ("idle", qubit, round(seconds, 18), noise)
         if key not in self._cache:
             tau = float(self.nominal.time_from_ns(seconds * 1e9))
-            if noise and self.baths is not None:  # lab-frame channel at the true gap, nominal frame undone
-                lab = idle_channel(qubit_model(self.__truth.gap(qubit)), tau, self.baths[qubit])
-                self._cache[key] = unitary_superoperator(np.diag(np.exp([-0.5j * tau, 0.5j * tau]))) @ lab
+            gap = self.__truth.gap(qubit)
+            if noise and self.baths is not None:
+                self._cache[key] = idle_channel(qubit_model(gap), tau, self.baths[qubit])
             else:
-                self._cache[key] = unitary_superoperator(self._frame_error(qubit, tau))
+                self._cache[key] = unitary_superoperator(np.diag(np.exp([0.5j * gap * tau, -0.5j * gap * tau])))
         return self._cache[key]
 
-    def pulse(self, pulse: LZSMPulse, qubits: tuple[int, ...], slot_s: float, noise: bool) -> np.ndarray:
-        r"""Superoperator of the nominal ``pulse`` on ``qubits`` (Qiskit order) filling a slot of ``slot_s`` seconds.
+    def frame(self, seconds: float) -> np.ndarray:
+        r"""The controller's frame change after an idle of ``seconds``: :math:`R_z(\Delta\tau)` undoing the
+        precession at the *nominal* gap (4x4 superoperator)."""
+        tau = float(self.nominal.time_from_ns(seconds * 1e9))
+        return unitary_superoperator(np.diag(np.exp([-0.5j * tau, 0.5j * tau])))
 
-        The true pulse (:meth:`true_pulse`) is played from the start of the slot; the rest of the slot
-        is idle time of each qubit (:meth:`idle`).
+    def pulse(self, pulse: LZSMPulse, qubits: tuple[int, ...], noise: bool) -> tuple[np.ndarray, float]:
+        r"""Lab-frame superoperator of the nominal ``pulse`` played on ``qubits`` (Qiskit order), and its true length (s).
 
-        Raises
-        ------
-        LZSMInputError
-            If the true pulse is longer than the slot.
+        The true pulse is :meth:`true_pulse`; the slot it is played in is the caller's business
+        (:mod:`~lzsm_gates.qiskit.execution`: the rest of the slot is idle time).
         """
-        key = ("pulse", tuple(pulse.to_dict().values()), qubits, round(slot_s, 18), noise)
+        key = ("pulse", tuple(pulse.to_dict().values()), qubits, noise)
         if key in self._cache:
             return self._cache[key]
         played = self.true_pulse(pulse, qubits)
-        pad_s = slot_s - float(self.nominal.time_to_ns(played.duration)) * 1e-9
-        if pad_s < -1e-15:
-            raise LZSMInputError(f"a pulse of {played.duration:.6g}/Delta does not fit its slot of {slot_s * 1e9:.6g} ns")
         gaps = [self.__truth.gap(q) for q in qubits]
         open_system = noise and self.baths is not None
         if len(qubits) == 1:
@@ -237,9 +236,7 @@ class VirtualDevice:
             swap = unitary_superoperator(_SWAP)
             sup = swap @ (gate_channel(played, [self.baths[q] for q in qubits], model=model) if open_system
                           else unitary_superoperator(played.propagator(model))) @ swap
-        pads = [self.idle(q, max(pad_s, 0.0), noise) for q in qubits]
-        pad = pads[0] if len(qubits) == 1 else _two_qubit_superop(pads[0], pads[1])
-        self._cache[key] = pad @ sup
+        self._cache[key] = (sup, float(self.nominal.time_to_ns(played.duration)) * 1e-9)
         return self._cache[key]
 
     def readout(self, qubit: int, noise: bool) -> np.ndarray:
@@ -249,11 +246,3 @@ class VirtualDevice:
         p10, p01 = self.__truth.readout[qubit]
         return np.array([[1 - p10, p01], [p10, 1 - p01]])
 
-
-
-def _two_qubit_superop(s0: np.ndarray, s1: np.ndarray) -> np.ndarray:
-    r"""Column-stacking superoperator of :math:`S_1 \otimes S_0` on two qubits (Qiskit order, qubit 0 rightmost)."""
-    # vec(rho) of 2 qubits: index (c1 c0 r1 r0), row qubits fastest; each single-qubit S acts on (c_q r_q)
-    t0, t1 = s0.reshape(2, 2, 2, 2), s1.reshape(2, 2, 2, 2)  # (c', r', c, r)
-    full = np.einsum("abcd,efgh->aebfcgdh", t1, t0)  # (c1', c0', r1', r0', c1, c0, r1, r0)
-    return full.reshape(16, 16)

@@ -10,9 +10,12 @@ qubits given :math:`c`, with :math:`\mathrm{Tr}\,\tilde\rho_c = p(c)`.  Each
 event acts on every branch:
 
 * a pulse or an idle gap: the superoperator of the
-  :class:`~lzsm_gates.qiskit.device.VirtualDevice` (pulses fill their slot,
-  the rest of the slot is idle; idles are frame tracked), a virtual Z its
-  exact :math:`R_z`;
+  :class:`~lzsm_gates.qiskit.device.VirtualDevice`, a virtual Z its exact
+  :math:`R_z`; a pulse starts at the beginning of its slot, the rest of the
+  slot is idle time; idles evolve in the lab frame (true gap), and the
+  controller's frame change follows each continuous idle interval of a qubit
+  (applied before its next event), so the result does not depend on how an
+  interval is sliced;
 * ``measure`` of qubit :math:`q` into bit :math:`b`: projection on the
   outcome :math:`m`, and the recorded bit :math:`r` with probability
   :math:`M_q[r, m]` (readout assignment matrix):
@@ -125,6 +128,7 @@ class _Evolution:
         self.pos = {q: i for i, q in enumerate(self.qubits)}
         self.n = len(self.qubits)
         self._durations: dict[int, float] = {}
+        self.pending: dict[int, float] = {}
 
     # -- durations -------------------------------------------------------------------------------------------
     def _target_duration(self, name: str, qargs: tuple[int, ...]) -> float | None:
@@ -163,9 +167,19 @@ class _Evolution:
         return {c: _apply(v, sup, doubled, 2 * self.n) for c, v in branches.items()}
 
     def _idle(self, branches: dict[int, np.ndarray], q: int, seconds: float) -> dict[int, np.ndarray]:
+        """Lab-frame idle; its frame change is pending until the qubit's next event (:meth:`_flush`)."""
         if q not in self.pos or seconds <= 0:
             return branches
+        self.pending[q] = self.pending.get(q, 0.0) + seconds
         return self._apply(branches, self.device.idle(q, seconds, self.noise), (q,))
+
+    def _flush(self, branches: dict[int, np.ndarray], qubits: Sequence[int]) -> dict[int, np.ndarray]:
+        """Apply the pending frame changes of ``qubits`` (one per continuous idle interval)."""
+        for q in qubits:
+            seconds = self.pending.pop(q, 0.0)
+            if seconds > 0:
+                branches = self._apply(branches, self.device.frame(seconds), (q,))
+        return branches
 
     def _measure(self, branches: dict[int, np.ndarray], q: int, bit: int) -> dict[int, np.ndarray]:
         readout = self.device.readout(q, self.noise)
@@ -195,6 +209,7 @@ class _Evolution:
                 part = taken[flag]
                 for q in phys:
                     part = self._idle(part, q, block)
+                part = self._flush(part, phys)
             else:
                 part = self.evolve(body, phys, bits, taken[flag], pad_to=block)
             for c, v in part.items():
@@ -221,6 +236,7 @@ class _Evolution:
             if kind == "idle":
                 branches = self._idle(branches, phys[0], length)
                 continue
+            branches = self._flush(branches, phys)
             inst = circuit.data[index]
             op = inst.operation
             if getattr(op, "condition", None) is not None and op.name != "if_else":
@@ -239,11 +255,16 @@ class _Evolution:
                 played = play_instruction(op, self.native)
                 if isinstance(played, float):  # a virtual Z, then idle for the rest of its slot (if any)
                     branches = self._idle(self._apply(branches, unitary_superoperator(RZGate(played).to_matrix()), phys), phys[0], length)
-                else:
-                    branches = self._apply(branches, self.device.pulse(played.design.pulse, phys, length, self.noise), phys)
+                else:  # the pulse from the start of its slot, then idle to the end of the slot
+                    sup, played_s = self.device.pulse(played.design.pulse, phys, self.noise)
+                    if played_s > length + 1e-15:
+                        raise LZSMInputError(f"{op.name} on {phys} lasts {played_s * 1e9:.6g} ns, more than its slot of {length * 1e9:.6g} ns")
+                    branches = self._apply(branches, sup, phys)
+                    for q in phys:
+                        branches = self._idle(branches, q, length - played_s)
         for q in qmap:
             branches = self._idle(branches, q, pad_to - timeline.total)
-        return branches
+        return self._flush(branches, qmap)
 
 
 
