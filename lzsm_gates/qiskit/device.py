@@ -168,7 +168,7 @@ class VirtualDevice:
         else:
             self.baths = [baths] * self.num_qubits if isinstance(baths, Bath) else list(baths)
             if len(self.baths) != self.num_qubits or not all(isinstance(b, Bath) for b in self.baths):
-                raise LZSMInputError(f"baths must be one Bath or one Bath per qubit ({self.num_qubits}), got {baths!r}")
+                raise LZSMInputError(f"noise must be one Bath or one Bath per physical qubit ({self.num_qubits}), got {baths!r}")
         self._cache: dict[tuple, np.ndarray] = {}
 
     def reveal_truth(self) -> DeviceTruth:

@@ -119,12 +119,14 @@ def _touched(circuit: QuantumCircuit, qmap: tuple[int, ...], out: set[int]) -> s
 class _Evolution:
     """Branches of one circuit's execution (module docstring)."""
 
-    def __init__(self, compiled: QuantumCircuit, gates: Target | Any, device: VirtualDevice, noise: bool, scheduling: str) -> None:
+    def __init__(self, compiled: QuantumCircuit, gates: Target | Any, device: VirtualDevice, noise: bool, scheduling: str,
+                 all_qubits: bool = False) -> None:
         self.native, self.target = native_gates(gates)
         self.device, self.noise, self.scheduling = device, noise, scheduling
         if compiled.num_qubits > device.num_qubits:
             raise LZSMInputError(f"the circuit has {compiled.num_qubits} qubits, the device {device.num_qubits}: transpile first")
-        self.qubits = tuple(sorted(_touched(compiled, tuple(range(compiled.num_qubits)), set())))
+        every = tuple(range(compiled.num_qubits))
+        self.qubits = every if all_qubits else tuple(sorted(_touched(compiled, every, set())))
         self.pos = {q: i for i, q in enumerate(self.qubits)}
         self.n = len(self.qubits)
         self._durations: dict[int, float] = {}
@@ -275,6 +277,7 @@ def execute(
     *,
     noise: bool = True,
     scheduling: str = "alap",
+    initial: np.ndarray | None = None,
 ) -> Execution:
     """Run a compiled circuit on ``device`` from :math:`|0\\dots0\\rangle` (module docstring).
 
@@ -289,23 +292,33 @@ def execute(
     noise : bool
         Bath noise and readout errors on or off (the true device's parameters apply either way).
     scheduling : {"alap", "asap", "serial"}
+    initial : ndarray, shape ``(4**n, m)``, optional
+        Column-stacked operators on *all* ``n`` qubits of the circuit to push through it instead of
+        :math:`|0\dots0\rangle` (the identity gives the circuit's channel); then :attr:`Execution.states`
+        holds the evolved columns per register value and :attr:`Execution.probabilities` is empty.
 
     Raises
     ------
     LZSMInputError
         Non-native instructions, unsupported control flow or conditions, more qubits than the device.
     """
-    run = _Evolution(compiled, gates, device, bool(noise), scheduling)
+    run = _Evolution(compiled, gates, device, bool(noise), scheduling, all_qubits=initial is not None)
     d = 2**run.n
+    qmap, cmap = tuple(range(compiled.num_qubits)), tuple(range(compiled.num_clbits))
+    duration = run.timeline(compiled, qmap).total
+    if initial is not None:
+        if initial.shape[0] != d * d:
+            raise LZSMInputError(f"initial must have 4**num_qubits = {d * d} rows, got shape {initial.shape}")
+        return Execution({}, run.evolve(compiled, qmap, cmap, {0: initial}), run.qubits, compiled.num_clbits, duration)
     rho0 = np.zeros((d * d, 1), dtype=complex)
     rho0[0, 0] = 1.0
-    branches = run.evolve(compiled, tuple(range(compiled.num_qubits)), tuple(range(compiled.num_clbits)), {0: rho0})
+    branches = run.evolve(compiled, qmap, cmap, {0: rho0})
     probabilities = {c: float(max(v[:: d + 1].sum().real, 0.0)) for c, v in sorted(branches.items())}
     total = sum(probabilities.values())
     if not abs(total - 1.0) < 1e-6:
         raise ConvergenceError(f"the outcome probabilities sum to {total}, not 1: the simulation lost the trace")
     states = {c: v[:, 0].reshape(d, d, order="F") for c, v in branches.items()}
-    return Execution(probabilities, states, run.qubits, compiled.num_clbits, run.timeline(compiled, tuple(range(compiled.num_qubits))).total)
+    return Execution(probabilities, states, run.qubits, compiled.num_clbits, duration)
 
 
 
