@@ -193,7 +193,8 @@ def lzsm_target(
 
     Instructions: the single-qubit set, ``rz`` (virtual Z, zero duration and
     error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the coupled pairs,
-    ``measure``, and ``id`` if ``identity_duration`` is given.  Durations (s)
+    ``measure``, ``reset``, the ``if_else`` control flow, and ``id`` if
+    ``identity_duration`` is given.  Durations (s)
     and errors are the exact simulated ones.  Registers the ``cx`` equivalence
     (:func:`register_sqrt_bswap_equivalences`).
 
@@ -219,8 +220,8 @@ def lzsm_target(
     slots : SlotDurations, optional
         Durations on the AWG grid (a backend's target, :mod:`~lzsm_gates.qiskit.backend`): every
         instruction gets its slot, ``u`` the long slot, ``measure`` and ``reset`` (added) their
-        durations, and ``if_else`` is supported, so that Qiskit's ``scheduling_method`` works without
-        rounding.  Without ``slots``: exact pulse durations, ``measure`` without duration.
+        durations, so that Qiskit's ``scheduling_method`` works without rounding.  Without ``slots``:
+        exact pulse durations, ``measure`` and ``reset`` without duration.
 
     Raises
     ------
@@ -248,11 +249,9 @@ def lzsm_target(
     if edges:
         g = gs.sqrt_bswap
         target.add_instruction(g, {e: InstructionProperties(duration=slot(g.duration_s), error=g.error) for e in edges})
-    if slots is None:
-        target.add_instruction(Measure(), {q: None for q in qubits})
-        return target
-    target.add_instruction(Measure(), {q: InstructionProperties(duration=slots.measure_s) for q in qubits})
-    target.add_instruction(Reset(), {q: InstructionProperties(duration=slots.reset_s) for q in qubits})
+    for op in (Measure(), Reset()):
+        props = None if slots is None else InstructionProperties(duration=getattr(slots, f"{op.name}_s"))
+        target.add_instruction(op, {q: props for q in qubits})
     target.add_instruction(IfElseOp, name="if_else")
     return target
 
