@@ -191,4 +191,18 @@ from .qiskit import (
 )
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
+# simulated LZSM device as a Qiskit backend
+from .qiskit import (
+    MAX_SKEW_NS,
+    DeviceTruth,
+    Execution,
+    LZSMBackend,
+    LZSMJob,
+    LZSMPulseGate,
+    SlotDurations,
+    VirtualDevice,
+    execute,
+    execution_timeline,
+)
+
 __version__ = "0.1.0"

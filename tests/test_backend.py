@@ -330,3 +330,33 @@ def test_design_and_compilation_never_read_the_hidden_truth():
         backends[0].run(compiled[0], shots=10)
     assert backends[0].device == DEVICE
 
+
+
+def test_pulse_gate_scan_is_played_on_the_true_device():
+    """A Rabi-like amplitude scan through circuit parameters; P(1) = |U(T)_10|^2 of the *true* drive, from scipy."""
+    from conftest import reference_period_propagator
+    from lzsm_gates.qiskit import LZSMPulseGate
+
+    amp, freq = Parameter("A"), Parameter("w")
+    qc = QuantumCircuit(1, 1)
+    qc.append(LZSMPulseGate(amp, freq, 0.3, 0.0), [0])
+    qc.measure(0, 0)
+    scale = 0.9
+    truth = DeviceTruth((0.0,), {"d0": scale})
+    backend = LZSMBackend(DEVICE, 1, truth=truth, gate_set=design_gate_set(DEVICE))
+    compiled = transpile(qc, backend=backend, optimization_level=1, scheduling_method="alap")
+    assert compiled.count_ops().get("lzsm_pulse") == 1
+    values = np.array([[0.4, 1.5], [0.9, 1.5], [1.6, 2.2]])
+    expected = [abs(reference_period_propagator(qubit_model(), scale * a, w)[1, 0]) ** 2 for a, w in values]
+    exact = [backend.execute(compiled.assign_parameters(v), noise=False).probabilities.get(1, 0.0) for v in values]
+    np.testing.assert_allclose(exact, expected, atol=1e-9)
+    sampler = BackendSamplerV2(backend=backend, options={"seed_simulator": 2, "run_options": {"noise": False}})
+    bits = sampler.run([(compiled, values)], shots=SHOTS).result()[0].data.c
+    for counts, p in zip((bits.get_counts(i) for i in range(len(values))), expected):
+        _within_sampling(counts, {"1": p, "0": 1 - p}, SHOTS)
+    with pytest.raises(LZSMInputError, match="unbound"):
+        backend.run(compiled)
+    too_long = QuantumCircuit(1)
+    too_long.append(LZSMPulseGate(1.0, 0.1, 0.0, 0.0), [0])
+    with pytest.raises(LZSMInputError, match="slot"):
+        backend.run(too_long)

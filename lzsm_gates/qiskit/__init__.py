@@ -19,7 +19,7 @@ Importing this subpackage does not import :mod:`qiskit.pulse` (only
 :func:`~lzsm_gates.qiskit.schedules.schedule_unitary` do).
 """
 
-from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, SqrtBSwapGate, design_u_gate
+from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, SqrtBSwapGate, design_u_gate
 from .equivalences import register_sqrt_bswap_equivalences
 from .target import (
     LZSMGateSet,
@@ -42,7 +42,7 @@ from .simulation import (
     simulate_noisy_circuit,
 )
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
-from .execution import Execution, execute
+from .execution import Execution, execute, execution_timeline
 from .backend import LZSMBackend, LZSMJob
 from .rabi import RabiGate, compare_with_rabi, rabi_gate
 from .schedules import (
@@ -62,6 +62,7 @@ __all__ = [
     "LZSMGate",
     "LZSMSqrtBSwapGate",
     "LZSMUGate",
+    "LZSMPulseGate",
     "U_GATE_TOLERANCE",
     "design_u_gate",
     "register_sqrt_bswap_equivalences",
@@ -88,6 +89,7 @@ __all__ = [
     "MAX_SKEW_NS",
     "Execution",
     "execute",
+    "execution_timeline",
     "LZSMBackend",
     "LZSMJob",
     "RabiGate",

@@ -48,6 +48,7 @@ from qiskit.transpiler import Target
 from ..metrics import unitary_superoperator
 from ..units import ConvergenceError, LZSMInputError
 from .device import VirtualDevice
+from .gates import LZSMPulseGate
 from .target import check_native, delay_seconds, native_gates, play_instruction
 from .timeline import Timeline, circuit_timeline
 
@@ -154,6 +155,8 @@ class _Evolution:
         if slot is not None or name in ("measure", "reset"):
             return slot or 0.0
         played = play_instruction(op, self.native)
+        if isinstance(played, LZSMPulseGate):
+            return float(self.device.nominal.time_to_ns(played.pulse.duration)) * 1e-9
         return 0.0 if isinstance(played, float) else played.duration_s
 
     def timeline(self, circuit: QuantumCircuit, qmap: tuple[int, ...]) -> Timeline:
@@ -258,7 +261,7 @@ class _Evolution:
                 if isinstance(played, float):  # a virtual Z, then idle for the rest of its slot (if any)
                     branches = self._idle(self._apply(branches, unitary_superoperator(RZGate(played).to_matrix()), phys), phys[0], length)
                 else:  # the pulse from the start of its slot, then idle to the end of the slot
-                    sup, played_s = self.device.pulse(played.design.pulse, phys, self.noise)
+                    sup, played_s = self.device.pulse(played.pulse, phys, self.noise)
                     if played_s > length + 1e-15:
                         raise LZSMInputError(f"{op.name} on {phys} lasts {played_s * 1e9:.6g} ns, more than its slot of {length * 1e9:.6g} ns")
                     branches = self._apply(branches, sup, phys)
@@ -279,7 +282,7 @@ def execute(
     scheduling: str = "alap",
     initial: np.ndarray | None = None,
 ) -> Execution:
-    """Run a compiled circuit on ``device`` from :math:`|0\\dots0\\rangle` (module docstring).
+    r"""Run a compiled circuit on ``device`` from :math:`|0\dots0\rangle` (module docstring).
 
     Parameters
     ----------

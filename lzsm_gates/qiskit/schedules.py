@@ -315,7 +315,7 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
         if inst.operation.name == "delay":  # an idle gap of the timeline, frame-tracked below
             return int(round(delay_seconds(inst.operation, device) * 1e9 / device.dt_ns))
         played = play_instruction(inst.operation, native)
-        return 0 if isinstance(played, float) else _gate_samples(played.design.pulse, device.dt)
+        return 0 if isinstance(played, float) else _gate_samples(played.pulse, device.dt)
 
     timeline = circuit_timeline(compiled, gate_samples, scheduling)
     b = _Builder(device, n, tuple(couplers), int(timeline.total))
@@ -325,9 +325,9 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
             b.frame(f"d{qargs[0]}", int(start), -played)
         elif isinstance(played, LZSMSqrtBSwapGate):
             k = next(i for i, c in enumerate(couplers) if frozenset(c) == frozenset(qargs))
-            b.play(f"u{k}", played.design.pulse, int(start))
+            b.play(f"u{k}", played.pulse, int(start))
         else:
-            b.play(f"d{qargs[0]}", played.design.pulse, int(start))
+            b.play(f"d{qargs[0]}", played.pulse, int(start))
     # frame tracking: undo the free precession Rz(-Delta g dt) of each idle interval of g samples
     for q, gaps in enumerate(timeline.idle_gaps(n)):
         for start, length in gaps:

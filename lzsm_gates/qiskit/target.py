@@ -29,7 +29,7 @@ from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 from ..design import design_bswap, design_gate, design_identity
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .equivalences import register_sqrt_bswap_equivalences
-from .gates import LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
+from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
 
 __all__ = [
     "LZSMGateSet",
@@ -220,7 +220,8 @@ def lzsm_target(
     slots : SlotDurations, optional
         Durations on the AWG grid (a backend's target, :mod:`~lzsm_gates.qiskit.backend`): every
         instruction gets its slot, ``u`` the long slot, ``measure`` and ``reset`` (added) their
-        durations, so that Qiskit's ``scheduling_method`` works without rounding.  Without ``slots``:
+        durations, so that Qiskit's ``scheduling_method`` works without rounding; the raw
+        ``lzsm_pulse`` (:class:`LZSMPulseGate`) is offered in the long slot.  Without ``slots``:
         exact pulse durations, ``measure`` and ``reset`` without duration.
 
     Raises
@@ -244,6 +245,9 @@ def lzsm_target(
     if single_qubit == "u":
         u_props = None if slots is None else InstructionProperties(duration=slots.long_s)
         target.add_instruction(LZSMUGate(gs.device), {q: u_props for q in qubits})
+    if slots is not None:
+        pulse = LZSMPulseGate(*(Parameter(n) for n in ("amplitude", "frequency", "idle_before", "idle_after")))
+        target.add_instruction(pulse, {q: InstructionProperties(duration=slots.long_s) for q in qubits})
     target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
     edges = _edges(int(num_qubits), coupling_map, bidirectional)
     if edges:
@@ -279,7 +283,7 @@ def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict
 def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
     if isinstance(gates, Target):
         ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
-        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate))}, gates
+        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, LZSMPulseGate))}, gates
     if isinstance(gates, LZSMGateSet):
         return gates.gates, None
     return dict(gates), None
@@ -296,16 +300,19 @@ def check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> No
 
 
 
-def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | float:
+def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | LZSMPulseGate | float:
     """What plays a native instruction: its LZSM gate (a pulse), or a float, the angle of a virtual Z.
 
     ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
-    a ``u`` is its own designed pulse (:func:`design_u_gate`); every other
-    name is the gate of ``native``.
+    a ``u`` is its own designed pulse (:func:`design_u_gate`); an
+    ``lzsm_pulse`` (:class:`LZSMPulseGate`) is itself; every other name is
+    the gate of ``native``.
     """
     name = operation.name
     if name == "rz":
         return float(operation.params[0])
+    if isinstance(operation, LZSMPulseGate):
+        return operation
     if name == "u" and isinstance(native.get("u"), LZSMUGate):
         theta, phi, lam = (float(p) for p in operation.params)
         if _is_diagonal_u(theta):
@@ -319,7 +326,7 @@ def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | L
 
 def native_device(native: Mapping[str, Gate]) -> Device:
     """The device the native gates of :func:`native_gates` were designed for."""
-    return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values())
+    return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values() if not isinstance(g, LZSMPulseGate))
 
 
 
