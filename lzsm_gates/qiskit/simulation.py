@@ -24,24 +24,22 @@ Floquet-Born-Markov channel of its pulse and lets idle qubits relax
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from qiskit.circuit import CONTROL_FLOW_OP_NAMES, Gate, QuantumCircuit
 from qiskit.circuit.library import RZGate
-from qiskit.quantum_info import DensityMatrix, Operator, Statevector, SuperOp, process_fidelity
+from qiskit.quantum_info import Operator, SuperOp, process_fidelity
 from qiskit.transpiler import Target
 
 from ..baths import Bath
 from ..metrics import unitary_superoperator
-from ..models import qubit_model
-from ..noise import gate_channel, idle_channel
-from ..units import Device, LZSMInputError, check_positive
-from .gates import _SWAP, LZSMGate, LZSMSqrtBSwapGate
+from ..units import LZSMInputError, check_positive
+from .gates import LZSMGate, LZSMSqrtBSwapGate
 from .target import LZSMGateSet, _NOT_GATES, _duration_s, check_native, native_device, native_gates, play_instruction
 from .device import VirtualDevice
 from .execution import _apply, execute, execution_timeline
-from .timeline import Timeline, circuit_timeline
+from .timeline import circuit_timeline
 
 __all__ = [
     "CircuitSimulation",
@@ -291,18 +289,21 @@ def sample_counts(
     noise: Bath | Sequence[Bath] | None = None,
     scheduling: str = "alap",
 ) -> dict[str, int]:
-    """Measurement counts of a compiled circuit (final measurements), sampled with a seeded rng.
+    """Measurement counts of a compiled circuit, sampled with a seeded rng.
 
-    Starts from :math:`|0\\dots0\\rangle`; keys are bitstrings of the classical
-    register (clbit 0 rightmost, as in Qiskit).  Closed system from the exact
-    unitary, or, with ``noise``, from the density matrix pushed through the
-    scheduled noisy circuit (as in :func:`simulate_noisy_circuit`, one state
-    instead of the whole channel).
+    Starts from :math:`|0\\dots0\\rangle`; keys are bitstrings of the circuit's
+    own classical bits (clbit 0 rightmost, as in Qiskit), so the transpiler's
+    layout and each measurement's clbit are respected.  Mid-circuit
+    measurements, resets and ``if_else`` blocks are simulated exactly
+    (:func:`~lzsm_gates.qiskit.execution.execute`, the backend's path):
+    closed system, or with ``noise`` the scheduled noisy circuit (measurements
+    are timed instructions of the schedule).
 
     Raises
     ------
     LZSMInputError
-        If the circuit has no measurements or ``shots < 1``.
+        If the circuit has no measurements, ``shots < 1``, or an unsupported instruction
+        (``c_if`` conditions, loops, non-native gates).
     """
     shots = int(check_positive("shots", shots))
     if not any(i.operation.name == "measure" for i in compiled.data):
