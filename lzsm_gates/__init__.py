@@ -193,6 +193,7 @@ from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
 # simulated LZSM device as a Qiskit backend
 from .qiskit import (
+    MAX_EXECUTION_QUBITS,
     MAX_SKEW_NS,
     DeviceTruth,
     Execution,

@@ -42,6 +42,31 @@ def test_reset_and_if_else_are_simulated():
     assert sample_counts(_compiled(qc), WIDE, 100, seed=2) == {"01": 100}
 
 
+def test_if_else_on_a_register_value():
+    c = ClassicalRegister(2, "c")
+    qc = QuantumCircuit(QuantumRegister(3, "q"), c)
+    qc.x(0)
+    qc.measure(0, c[0])
+    qc.measure(1, c[1])  # c = 0b01
+    with qc.if_test((c, 1)):
+        qc.x(2)
+    with qc.if_test((c, 2)):
+        qc.x(1)
+    qc.measure(2, c[1])
+    assert sample_counts(_compiled(qc), WIDE, 50, seed=3) == {"11": 50}
+
+
+def test_too_many_qubits_refused_before_work():
+    from lzsm_gates.qiskit import MAX_EXECUTION_QUBITS
+
+    n = MAX_EXECUTION_QUBITS + 1
+    qc = QuantumCircuit(n, n)
+    qc.x(range(n))
+    qc.measure(range(n), range(n))
+    with pytest.raises(LZSMInputError, match="at most"):
+        sample_counts(qc, GATES, 10)
+
+
 def test_classically_conditioned_gate_is_refused():
     qc = QuantumCircuit(1, 1)
     qc.measure(0, 0)

@@ -42,7 +42,7 @@ from .simulation import (
     simulate_noisy_circuit,
 )
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
-from .execution import Execution, execute, execution_timeline
+from .execution import MAX_EXECUTION_QUBITS, Execution, execute, execution_timeline
 from .backend import LZSMBackend, LZSMJob
 from .rabi import RabiGate, compare_with_rabi, rabi_gate
 from .schedules import (
@@ -90,6 +90,7 @@ __all__ = [
     "Execution",
     "execute",
     "execution_timeline",
+    "MAX_EXECUTION_QUBITS",
     "LZSMBackend",
     "LZSMJob",
     "RabiGate",

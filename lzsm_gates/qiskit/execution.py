@@ -52,7 +52,10 @@ from .gates import LZSMPulseGate
 from .target import check_native, delay_seconds, native_gates, play_instruction
 from .timeline import Timeline, circuit_timeline
 
-__all__ = ["Execution", "execute", "execution_timeline"]
+__all__ = ["Execution", "execute", "execution_timeline", "MAX_EXECUTION_QUBITS"]
+
+#: Most qubits :func:`execute` simulates (a density matrix has :math:`4^n` entries per classical outcome).
+MAX_EXECUTION_QUBITS = 10
 
 
 _RESET = sum(unitary_superoperator(k) for k in (np.array([[1, 0], [0, 0]]), np.array([[0, 1], [0, 0]])))
@@ -128,6 +131,11 @@ class _Evolution:
             raise LZSMInputError(f"the circuit has {compiled.num_qubits} qubits, the device {device.num_qubits}: transpile first")
         every = tuple(range(compiled.num_qubits))
         self.qubits = every if all_qubits else tuple(sorted(_touched(compiled, every, set())))
+        if len(self.qubits) > MAX_EXECUTION_QUBITS:
+            raise LZSMInputError(
+                f"the circuit acts on {len(self.qubits)} qubits; density-matrix execution supports at most "
+                f"{MAX_EXECUTION_QUBITS} (4^n entries per classical outcome)"
+            )
         self.pos = {q: i for i, q in enumerate(self.qubits)}
         self.n = len(self.qubits)
         self._durations: dict[int, float] = {}
