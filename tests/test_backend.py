@@ -88,6 +88,18 @@ def test_sampler_matches_statevector_noise_off(ideal, name, logical):
     assert sum(counts.values()) == SHOTS
 
 
+def test_sampler_on_u_target_matches_statevector():
+    """One designed pulse per single-qubit gate (diagonal u are virtual Z idling through their slot)."""
+    backend = LZSMBackend(DEVICE, 3, single_qubit="u", gate_set=design_gate_set(DEVICE))
+    qc = _ghz(3)
+    qc.measure_all()
+    compiled = transpile(qc, backend=backend, optimization_level=3, seed_transpiler=1, scheduling_method="alap")
+    assert set(compiled.count_ops()) <= {"u", "sqrt_bswap", "measure", "barrier", "delay"}
+    sampler = BackendSamplerV2(backend=backend, options={"seed_simulator": 4, "run_options": {"noise": False}})
+    counts = sampler.run([compiled], shots=SHOTS).result()[0].data.meas.get_counts()
+    _within_sampling(counts, Statevector(_ghz(3)).probabilities_dict(), SHOTS)
+
+
 def _feedback_circuit(theta, phi):
     """q0 measured mid-circuit into c0, if_else on it, q0 reset and reused, results into c2 c1 c0."""
     qc = QuantumCircuit(2, 3)
