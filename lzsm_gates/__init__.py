@@ -204,6 +204,7 @@ from .qiskit import (
     VirtualDevice,
     execute,
     execution_timeline,
+    sampling_error,
 )
 
 __version__ = "0.1.0"

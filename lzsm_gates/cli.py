@@ -165,9 +165,8 @@ def _circuit(args: argparse.Namespace) -> int:
     from qiskit import transpile
     from qiskit.circuit import CONTROL_FLOW_OP_NAMES
 
-    from . import schedules
     from .baths import Bath
-    from .qiskit import LZSMBackend, simulate_circuit, simulate_noisy_circuit
+    from .qiskit import LZSMBackend, schedules, simulate_circuit, simulate_noisy_circuit
 
     device = Device.from_gap(args.gap_mhz, "MHz", name=f"qubit-{args.gap_mhz:g}MHz")
     logical = _load_circuit(args.circuit, args.qubits)
@@ -183,13 +182,13 @@ def _circuit(args: argparse.Namespace) -> int:
     unitary = not any(i.operation.name in ("measure", "reset", *CONTROL_FLOW_OP_NAMES) for i in ideal.data)
     if unitary:
         closed = simulate_circuit(compiled, backend.target, ideal, scheduling=args.scheduling)
-        print(f"  duration {duration_ns:.1f} ns, closed-system 1 - process fidelity {closed.infidelity:.2e}")
+        print(f"  duration {duration_ns:.1f} ns (readout included), closed-system 1 - process fidelity {closed.infidelity:.2e}")
         if noise is not None:
             noisy = simulate_noisy_circuit(compiled, backend.target, noise, ideal, scheduling=args.scheduling)
             print(f"  with noise (Ohmic kappa {args.kappa:g}, T {args.temperature:g} Delta): 1 - process fidelity "
                   f"{noisy.infidelity:.2e}, 1 - average fidelity {noisy.average_infidelity:.2e}")
     else:
-        print(f"  duration {duration_ns:.1f} ns (mid-circuit measurement, reset or control flow: no process fidelity)")
+        print(f"  duration {duration_ns:.1f} ns (readout included; mid-circuit measurement, reset or control flow: no process fidelity)")
     result = backend.run(compiled, shots=args.shots, seed_simulator=args.seed, noise=noise is not None,
                          scheduling=args.scheduling).result()
     print(f"  counts ({args.shots} shots): {dict(sorted(result.get_counts().items()))}")
@@ -198,6 +197,8 @@ def _circuit(args: argparse.Namespace) -> int:
                                             scheduling=args.scheduling)
         path = schedules.save_program(program, args.program)
         print(f"wrote {path} ({program.duration} samples at dt = {device.dt_ns:g} ns on {', '.join(program.samples)})")
+        error = schedules.sampling_error(program, compiled.remove_final_measurements(inplace=False), backend.target)
+        print(f"  sampling error of the program (gate error against the exact pulses): {error:.2e}")
     return 0
 
 
