@@ -204,6 +204,7 @@ from .qiskit import (
     VirtualDevice,
     execute,
     execution_timeline,
+    rz_idle_seconds,
     sampling_error,
 )
 

@@ -372,3 +372,27 @@ def test_pulse_gate_scan_is_played_on_the_true_device():
     too_long.append(LZSMPulseGate(1.0, 0.1, 0.0, 0.0), [0])
     with pytest.raises(LZSMInputError, match="slot"):
         backend.run(too_long)
+
+
+def test_rz_played_as_idle_time():
+    """virtual_z="idle": rz is free precession in a one-Larmor-period slot; exact on the nominal device,
+    off by the gap offset on a miscalibrated one (where the frame change is not)."""
+    qc = _qft3()
+    qc.measure_all()
+    exact = {}
+    for truth in (None, DeviceTruth((0.01, 0.0, 0.0), {})):
+        for mode in ("frame", "idle"):
+            backend = LZSMBackend(DEVICE, 3, truth=truth, virtual_z=mode, gate_set=design_gate_set(DEVICE))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                compiled = transpile(qc, backend=backend, optimization_level=1, seed_transpiler=6, scheduling_method="alap")
+            assert not [w for w in caught if not issubclass(w.category, DeprecationWarning)]
+            assert (backend.target["rz"][(0,)].duration > 0) == (mode == "idle")
+            exact[truth is None, mode] = backend.execute(compiled, noise=False).probabilities
+    ideal = {int(k, 2): p for k, p in Statevector(_qft3()).probabilities_dict().items()}
+    for mode in ("frame", "idle"):
+        assert all(abs(exact[True, mode].get(k, 0) - p) < 1e-8 for k, p in ideal.items())
+    shift = sum(abs(exact[False, "idle"].get(k, 0) - exact[False, "frame"].get(k, 0)) for k in range(8))
+    assert shift > 1e-3
+    with pytest.raises(LZSMInputError, match="virtual_z"):
+        LZSMBackend(DEVICE, 1, virtual_z="yes", gate_set=design_gate_set(DEVICE))

@@ -31,6 +31,7 @@ from .target import (
     native_device,
     native_gates,
     play_instruction,
+    rz_idle_seconds,
 )
 from .timeline import SCHEDULING, Timeline, circuit_timeline
 from .simulation import (
@@ -76,6 +77,7 @@ __all__ = [
     "check_native",
     "play_instruction",
     "delay_seconds",
+    "rz_idle_seconds",
     "SCHEDULING",
     "Timeline",
     "circuit_timeline",

@@ -82,6 +82,12 @@ class LZSMBackend(BackendV2):
         Reuse designed gates (default :func:`~lzsm_gates.qiskit.target.design_gate_set`, cached).
     slots : SlotDurations, optional
         Default :meth:`SlotDurations.for_device` (guard :data:`~lzsm_gates.qiskit.device.MAX_SKEW_NS`).
+    virtual_z : {"frame", "idle"}
+        How ``rz`` is played.  ``"frame"``: an exact, zero-duration frame change, which a drive with two
+        quadratures (:math:`\sigma_x` and :math:`\sigma_y` lines) realises for free.  ``"idle"``: the
+        single :math:`\sigma_x` line cannot rotate a frame instantly, so ``rz`` is played as idle time
+        (less than one Larmor period, in an ``rz`` slot of one Larmor period): the rotation then
+        precesses at the true gap and decoheres like any idle.
 
     Notes
     -----
@@ -102,10 +108,16 @@ class LZSMBackend(BackendV2):
         baths: Bath | Sequence[Bath] | None = None,
         gate_set: LZSMGateSet | None = None,
         slots: SlotDurations | None = None,
+        virtual_z: str = "frame",
     ) -> None:
         super().__init__(name=f"lzsm_{device.name}", description=f"simulated LZSM device ({device.name})", backend_version="1")
+        if virtual_z not in ("frame", "idle"):
+            raise LZSMInputError(f"virtual_z must be 'frame' or 'idle', got {virtual_z!r}")
         self._nominal = device
-        self._slots = slots or SlotDurations.for_device(device, guard_ns=MAX_SKEW_NS)
+        self._rz_as_idle = virtual_z == "idle"
+        self._slots = slots or SlotDurations.for_device(device, guard_ns=MAX_SKEW_NS, rz_as_idle=self._rz_as_idle)
+        if self._rz_as_idle and self._slots.rz_s < float(device.time_to_ns(2 * np.pi)) * 1e-9:
+            raise LZSMInputError(f"virtual_z='idle' needs an rz slot of one Larmor period, got rz_s = {self._slots.rz_s} s")
         self._target = lzsm_target(
             device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device), single_qubit=single_qubit, slots=self._slots
         )
@@ -155,7 +167,7 @@ class LZSMBackend(BackendV2):
         """Exact outcome probabilities (and final branch states) of one native circuit, without sampling."""
         if circuit.parameters:
             raise LZSMInputError(f"circuit {circuit.name!r} has unbound parameters {sorted(p.name for p in circuit.parameters)}")
-        return execute(circuit, self._target, self._virtual, noise=noise, scheduling=scheduling)
+        return execute(circuit, self._target, self._virtual, noise=noise, scheduling=scheduling, rz_as_idle=self._rz_as_idle)
 
     def timeline(self, circuit: QuantumCircuit, scheduling: str = "alap") -> Timeline:
         """The schedule the backend simulates (slots of the target; it matches Qiskit's ``scheduling_method``)."""

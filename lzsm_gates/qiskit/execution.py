@@ -9,7 +9,7 @@ register, :math:`\tilde\rho_c` the unnormalised density matrix of the
 qubits given :math:`c`, with :math:`\mathrm{Tr}\,\tilde\rho_c = p(c)`.  Each
 event acts on every branch:
 
-* a pulse or an idle gap: the superoperator of the
+* a pulse or an idle gap (or ``rz`` played as idle time, ``rz_as_idle``): the superoperator of the
   :class:`~lzsm_gates.qiskit.device.VirtualDevice`, a virtual Z its exact
   :math:`R_z`; a pulse starts at the beginning of its slot, the rest of the
   slot is idle time; idles evolve in the lab frame (true gap), and the
@@ -49,7 +49,7 @@ from ..metrics import unitary_superoperator
 from ..units import ConvergenceError, LZSMInputError
 from .device import VirtualDevice
 from .gates import LZSMPulseGate
-from .target import check_native, delay_seconds, native_gates, play_instruction
+from .target import check_native, delay_seconds, native_gates, play_instruction, rz_idle_seconds
 from .timeline import Timeline, circuit_timeline
 
 __all__ = ["Execution", "execute", "execution_timeline", "MAX_EXECUTION_QUBITS"]
@@ -124,9 +124,9 @@ class _Evolution:
     """Branches of one circuit's execution (module docstring)."""
 
     def __init__(self, compiled: QuantumCircuit, gates: Target | Any, device: VirtualDevice, noise: bool, scheduling: str,
-                 all_qubits: bool = False) -> None:
+                 all_qubits: bool = False, rz_as_idle: bool = False) -> None:
         self.native, self.target = native_gates(gates)
-        self.device, self.noise, self.scheduling = device, noise, scheduling
+        self.device, self.noise, self.scheduling, self.rz_as_idle = device, noise, scheduling, rz_as_idle
         if compiled.num_qubits > device.num_qubits:
             raise LZSMInputError(f"the circuit has {compiled.num_qubits} qubits, the device {device.num_qubits}: transpile first")
         every = tuple(range(compiled.num_qubits))
@@ -179,11 +179,12 @@ class _Evolution:
         doubled = local + [self.n + q for q in local]  # vec(rho): row qubits, then column qubits
         return {c: _apply(v, sup, doubled, 2 * self.n) for c, v in branches.items()}
 
-    def _idle(self, branches: dict[int, np.ndarray], q: int, seconds: float) -> dict[int, np.ndarray]:
-        """Lab-frame idle; its frame change is pending until the qubit's next event (:meth:`_flush`)."""
+    def _idle(self, branches: dict[int, np.ndarray], q: int, seconds: float, track: bool = True) -> dict[int, np.ndarray]:
+        """Lab-frame idle; if ``track``, its frame change is pending until the qubit's next event (:meth:`_flush`)."""
         if q not in self.pos or seconds <= 0:
             return branches
-        self.pending[q] = self.pending.get(q, 0.0) + seconds
+        if track:
+            self.pending[q] = self.pending.get(q, 0.0) + seconds
         return self._apply(branches, self.device.idle(q, seconds, self.noise), (q,))
 
     def _flush(self, branches: dict[int, np.ndarray], qubits: Sequence[int]) -> dict[int, np.ndarray]:
@@ -266,7 +267,12 @@ class _Evolution:
             else:
                 check_native(op.name, phys, self.target)
                 played = play_instruction(op, self.native)
-                if isinstance(played, float):  # a virtual Z, then idle for the rest of its slot (if any)
+                if isinstance(played, float) and self.rz_as_idle:  # free precession plays the rotation: no frame change
+                    tau = rz_idle_seconds(played, self.device.nominal)
+                    if tau > length + 1e-15:
+                        raise LZSMInputError(f"rz as idle time needs {tau * 1e9:.6g} ns, its slot is {length * 1e9:.6g} ns")
+                    branches = self._idle(self._idle(branches, phys[0], tau, track=False), phys[0], length - tau)
+                elif isinstance(played, float):  # a virtual Z, then idle for the rest of its slot (if any)
                     branches = self._idle(self._apply(branches, unitary_superoperator(RZGate(played).to_matrix()), phys), phys[0], length)
                 else:  # the pulse from the start of its slot, then idle to the end of the slot
                     sup, played_s = self.device.pulse(played.pulse, phys, self.noise)
@@ -289,6 +295,7 @@ def execute(
     noise: bool = True,
     scheduling: str = "alap",
     initial: np.ndarray | None = None,
+    rz_as_idle: bool = False,
 ) -> Execution:
     r"""Run a compiled circuit on ``device`` from :math:`|0\dots0\rangle` (module docstring).
 
@@ -307,13 +314,19 @@ def execute(
         Column-stacked operators on *all* ``n`` qubits of the circuit to push through it instead of
         :math:`|0\dots0\rangle` (the identity gives the circuit's channel); then :attr:`Execution.states`
         holds the evolved columns per register value and :attr:`Execution.probabilities` is empty.
+    rz_as_idle : bool
+        ``False``: ``rz`` (and a diagonal ``u``) is an exact, instantaneous frame change (a
+        two-quadrature drive, where Z is free).  ``True``: it is played on the single
+        :math:`\sigma_x` line as idle time :math:`((-\phi) \bmod 2\pi)/\Delta` at the start of its
+        slot (:func:`~lzsm_gates.qiskit.target.rz_idle_seconds`), precessing at the *true* gap under
+        the bath; needs a target whose ``rz`` slot holds a Larmor period.
 
     Raises
     ------
     LZSMInputError
         Non-native instructions, unsupported control flow or conditions, more qubits than the device.
     """
-    run = _Evolution(compiled, gates, device, bool(noise), scheduling, all_qubits=initial is not None)
+    run = _Evolution(compiled, gates, device, bool(noise), scheduling, all_qubits=initial is not None, rz_as_idle=rz_as_idle)
     d = 2**run.n
     qmap, cmap = tuple(range(compiled.num_qubits)), tuple(range(compiled.num_clbits))
     duration = run.timeline(compiled, qmap).total

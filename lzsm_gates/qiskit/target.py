@@ -41,6 +41,7 @@ __all__ = [
     "check_native",
     "play_instruction",
     "delay_seconds",
+    "rz_idle_seconds",
 ]
 
 
@@ -131,6 +132,9 @@ class SlotDurations:
         Slot of ``u`` and ``lzsm_pulse`` (s).
     measure_s, reset_s : float
         Readout and reset durations (s).
+    rz_s : float
+        Slot of ``rz`` (s): 0 for a frame change (virtual Z), one Larmor period :math:`2\pi/\Delta` plus
+        the guard when ``rz`` is played as idle time (:func:`rz_idle_seconds`).
     """
 
     dt_s: float
@@ -138,17 +142,23 @@ class SlotDurations:
     long_s: float
     measure_s: float
     reset_s: float
+    rz_s: float = 0.0
 
     @classmethod
-    def for_device(cls, device: Device, *, guard_ns: float = 0.5, measure_ns: float = 500.0, reset_ns: float = 500.0) -> "SlotDurations":
-        """Slots of ``device``: ``long`` from its frequency bound plus two Larmor periods, plus the guard."""
+    def for_device(
+        cls, device: Device, *, guard_ns: float = 0.5, measure_ns: float = 500.0, reset_ns: float = 500.0, rz_as_idle: bool = False
+    ) -> "SlotDurations":
+        """Slots of ``device``: ``long`` from its frequency bound plus two Larmor periods, plus the guard;
+        ``rz`` one Larmor period plus the guard if ``rz_as_idle``, else 0."""
         dt = device.dt_ns * 1e-9
         for name, v in (("guard_ns", guard_ns), ("measure_ns", measure_ns), ("reset_ns", reset_ns)):
             if not (np.isfinite(v) and v >= 0):
                 raise LZSMInputError(f"{name} must be finite and >= 0, got {v}")
         bound = float(device.time_to_ns(2 * np.pi / device.min_frequency + 4 * np.pi)) * 1e-9
+        larmor = float(device.time_to_ns(2 * np.pi)) * 1e-9
         grid = lambda s: _on_grid(s, dt)  # noqa: E731
-        return cls(dt, guard_ns * 1e-9, grid(bound + guard_ns * 1e-9), grid(measure_ns * 1e-9), grid(reset_ns * 1e-9))
+        rz = grid(larmor + guard_ns * 1e-9) if rz_as_idle else 0.0
+        return cls(dt, guard_ns * 1e-9, grid(bound + guard_ns * 1e-9), grid(measure_ns * 1e-9), grid(reset_ns * 1e-9), rz)
 
     def pulse(self, duration_s: float) -> float:
         """Slot (s) of a pulse of ``duration_s`` seconds."""
@@ -248,7 +258,8 @@ def lzsm_target(
     if slots is not None:
         pulse = LZSMPulseGate(*(Parameter(n) for n in ("amplitude", "frequency", "idle_before", "idle_after")))
         target.add_instruction(pulse, {q: InstructionProperties(duration=slots.long_s) for q in qubits})
-    target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
+    rz_s = 0.0 if slots is None else slots.rz_s
+    target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=rz_s, error=0.0) for q in qubits})
     edges = _edges(int(num_qubits), coupling_map, bidirectional)
     if edges:
         g = gs.sqrt_bswap
@@ -321,6 +332,13 @@ def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | L
     if name not in native:
         raise LZSMInputError(f"{name} is not an LZSM native gate (native: rz, {', '.join(native)}): transpile first")
     return native[name]
+
+
+
+def rz_idle_seconds(phi: float, device: Device) -> float:
+    r"""Idle time (s) whose free precession :math:`e^{+i\Delta\tau\sigma_z/2} = R_z(-\Delta\tau)` is :math:`R_z(\phi)`
+    up to a global phase: :math:`\tau = ((-\phi) \bmod 2\pi)/\Delta`, less than one Larmor period."""
+    return float(device.time_to_ns(np.mod(-float(phi), 2 * np.pi))) * 1e-9
 
 
 
