@@ -98,9 +98,14 @@ class DeviceTruth:
 
     @classmethod
     def random(cls, num_qubits: int, seed: int | None = None, *, spread: float = 1.0) -> "DeviceTruth":
-        r"""Reproducible random truth: :math:`\delta_q \sim N(0, 0.003)`, :math:`s_l \sim N(1, 0.02)`,
-        :math:`\omega_c = 30\Delta`, :math:`\tau_l \sim U(0, 0.2)` ns, readout errors :math:`U(0.01, 0.04)`;
-        ``spread`` scales the offsets from nominal."""
+        r"""A reproducible random truth.
+
+        :math:`\delta_q \sim N(0, 0.003)`, :math:`s_l \sim N(1, 0.02)`, :math:`\omega_c = 30\Delta`,
+        :math:`\tau_l \sim U(0, 0.2)` ns, readout errors :math:`U(0.01, 0.04)`; ``spread \ge 0`` scales
+        the offsets from nominal (skews capped at :data:`MAX_SKEW_NS`, cutoff :math:`30\Delta/\mathrm{spread}`).
+        """
+        if not (np.isfinite(spread) and spread >= 0):
+            raise LZSMInputError(f"spread must be finite and >= 0, got {spread}")
         n = int(num_qubits)
         rng = np.random.default_rng(seed)
         lines = [f"d{q}" for q in range(n)] + [f"u{k}" for k in range(max(n - 1, 0))]
@@ -108,7 +113,7 @@ class DeviceTruth:
             tuple(spread * rng.normal(0, 0.003, n)),
             {line: 1.0 + spread * rng.normal(0, 0.02) for line in lines},
             30.0 / spread if spread > 0 else float("inf"),
-            {line: float(spread * rng.uniform(0, 0.2)) for line in lines},
+            {line: float(min(spread * rng.uniform(0, 0.2), MAX_SKEW_NS)) for line in lines},
             tuple((float(a), float(b)) for a, b in rng.uniform(0.01, 0.04, (n, 2))),
         )
 
