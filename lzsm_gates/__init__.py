@@ -220,6 +220,23 @@ from .units import LZSMError, LZSMWarning
 from .sweeps import WORK_LIMITS, SweepOptions, SweepWarning, WorkEstimate, estimate_work, fixed_cost
 from .maps import to_lab_units
 
+# simulated LZSM device as a Qiskit backend
+from .qiskit import (
+    MAX_EXECUTION_QUBITS,
+    MAX_SKEW_NS,
+    DeviceTruth,
+    Execution,
+    LZSMBackend,
+    LZSMJob,
+    LZSMPulseGate,
+    SlotDurations,
+    VirtualDevice,
+    execute,
+    execution_timeline,
+    rz_idle_seconds,
+    sampling_error,
+)
+
 from .version import __version__
 
 __all__ = [
@@ -483,4 +500,18 @@ __all__ = [
     "fixed_cost",
     # maps
     "to_lab_units",
+    # qiskit
+    "MAX_EXECUTION_QUBITS",
+    "MAX_SKEW_NS",
+    "DeviceTruth",
+    "Execution",
+    "LZSMBackend",
+    "LZSMJob",
+    "LZSMPulseGate",
+    "SlotDurations",
+    "VirtualDevice",
+    "execute",
+    "execution_timeline",
+    "rz_idle_seconds",
+    "sampling_error",
 ]

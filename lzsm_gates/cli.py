@@ -420,9 +420,10 @@ _BUILTIN_CIRCUITS = ("bell", "ghz", "qft")
 @_command("circuit")
 def _circuit(args: argparse.Namespace) -> int:
     from qiskit import transpile
+    from qiskit.circuit import CONTROL_FLOW_OP_NAMES
 
-    from . import circuits, schedules
     from .baths import Bath
+    from .qiskit import LZSMBackend, schedules, simulate_circuit, simulate_noisy_circuit
 
     program_path = None
     if args.program:
@@ -431,27 +432,35 @@ def _circuit(args: argparse.Namespace) -> int:
             raise CLIError(f"--program must end in .npz or .json, got {program_path.name!r}")
     device = Device.from_gap(args.gap_mhz, "MHz", name=f"qubit-{args.gap_mhz:g}MHz")
     logical = _load_circuit(args.circuit, args.qubits)
-    ideal = logical.remove_final_measurements(inplace=False)
-    target = circuits.lzsm_target(device, max(ideal.num_qubits, 1), single_qubit=args.single_qubit)
-    compiled = transpile(ideal, target=target, optimization_level=args.optimization_level, seed_transpiler=args.seed)
-    closed = circuits.simulate_circuit(compiled, target, ideal, scheduling=args.scheduling)
+    if not any(i.operation.name == "measure" for i in logical.data):
+        logical = logical.measure_all(inplace=False)  # counts of every logical qubit
+    noise = None if args.kappa is None else Bath.ohmic(args.kappa, temperature=args.temperature)
+    backend = LZSMBackend(device, max(logical.num_qubits, 1), single_qubit=args.single_qubit, baths=noise)
+    compiled = transpile(logical, backend=backend, optimization_level=args.optimization_level, seed_transpiler=args.seed)
     ops = ", ".join(f"{k}: {v}" for k, v in compiled.count_ops().items())
     print(f"{args.circuit} on {device.name} ({args.single_qubit} single-qubit gates, {args.scheduling} schedule): {ops}")
-    print(f"  duration {closed.duration_s * 1e9:.1f} ns, closed-system 1 - process fidelity {closed.infidelity:.2e}")
-    noise = None
-    if args.kappa is not None:
-        noise = Bath.ohmic(args.kappa, temperature=args.temperature)
-        noisy = circuits.simulate_noisy_circuit(compiled, target, noise, ideal, scheduling=args.scheduling)
-        print(f"  with noise (Ohmic kappa {args.kappa:g}, T {args.temperature:g} Delta): 1 - process fidelity "
-              f"{noisy.infidelity:.2e}, 1 - average fidelity {noisy.average_infidelity:.2e}")
-    measured = compiled.copy()
-    measured.measure_all()
-    counts = circuits.sample_counts(measured, target, args.shots, seed=args.seed, noise=noise, scheduling=args.scheduling)
-    print(f"  counts ({args.shots} shots): {dict(sorted(counts.items()))}")
+    duration_ns = backend.timeline(compiled, args.scheduling).total * 1e9
+    ideal = logical.remove_final_measurements(inplace=False)
+    unitary = not any(i.operation.name in ("measure", "reset", *CONTROL_FLOW_OP_NAMES) for i in ideal.data)
+    if unitary:
+        closed = simulate_circuit(compiled, backend.target, ideal, scheduling=args.scheduling)
+        print(f"  duration {duration_ns:.1f} ns (readout included), closed-system 1 - process fidelity {closed.infidelity:.2e}")
+        if noise is not None:
+            noisy = simulate_noisy_circuit(compiled, backend.target, noise, ideal, scheduling=args.scheduling)
+            print(f"  with noise (Ohmic kappa {args.kappa:g}, T {args.temperature:g} Delta): 1 - process fidelity "
+                  f"{noisy.infidelity:.2e}, 1 - average fidelity {noisy.average_infidelity:.2e}")
+    else:
+        print(f"  duration {duration_ns:.1f} ns (readout included; mid-circuit measurement, reset or control flow: no process fidelity)")
+    result = backend.run(compiled, shots=args.shots, seed_simulator=args.seed, noise=noise is not None,
+                         scheduling=args.scheduling).result()
+    print(f"  counts ({args.shots} shots): {dict(sorted(result.get_counts().items()))}")
     if program_path is not None:
-        program = schedules.circuit_program(compiled, target, scheduling=args.scheduling)
+        program = schedules.circuit_program(compiled.remove_final_measurements(inplace=False), backend.target,
+                                            scheduling=args.scheduling)
         path = schedules.save_program(program, program_path)
         print(f"wrote {path} ({program.duration} samples at dt = {device.dt_ns:g} ns on {', '.join(program.samples)})")
+        error = schedules.sampling_error(program, compiled.remove_final_measurements(inplace=False), backend.target)
+        print(f"  sampling error of the program (gate error against the exact pulses): {error:.2e}")
     return 0
 
 

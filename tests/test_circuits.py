@@ -195,6 +195,7 @@ def test_schedule_matters_under_relaxation():
     qc.x(0)
     for _ in range(10):
         qc.x(1)
+    qc.barrier()  # measurements are timed: without it, ASAP measures qubit 0 right after its x
     qc.measure([0, 1], [0, 1])
     compiled = transpile(qc, target=TARGET, optimization_level=0)
     strong = Bath.ohmic(1e-3, temperature=0.05)

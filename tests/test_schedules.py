@@ -184,3 +184,22 @@ def test_circuit_program_rejects_non_native():
     compiled = transpile(_bell(), target=TARGET, seed_transpiler=1)
     with pytest.raises(LZSMInputError, match="scheduling"):
         circuit_program(compiled, TARGET, scheduling="parallel")
+
+
+def test_sampling_error_reported_and_shrinks_with_dt():
+    """Sampling error of an exported Bell program: about (Delta dt)^2/6 per gate, ~100x smaller at 10 ps."""
+    from lzsm_gates.qiskit import sampling_error
+
+    errors = {}
+    for dt_ns in (0.1, 0.01):
+        dev = Device(dt_ns=dt_ns)
+        target = lzsm_target(dev, 2)
+        qc = QuantumCircuit(2)
+        qc.h(0)
+        qc.cx(0, 1)
+        compiled = transpile(qc, target=target, optimization_level=3, seed_transpiler=1)
+        pulses = sum(v for k, v in compiled.count_ops().items() if k != "rz")
+        errors[dt_ns] = sampling_error(circuit_program(compiled, target), compiled, target)
+        per_gate = (dev.gap_angular * dt_ns * 1e-9) ** 2 / 6
+        assert 0 < errors[dt_ns] < pulses**2 * per_gate  # per-gate amplitudes add at worst coherently
+    assert errors[0.01] < errors[0.1] / 30

@@ -8,6 +8,9 @@ Modules (one concept each):
 * :mod:`~lzsm_gates.qiskit.target`: the native gate set and the transpiler :class:`~qiskit.transpiler.Target`;
 * :mod:`~lzsm_gates.qiskit.timeline`: serial / ASAP / ALAP placement of a compiled circuit;
 * :mod:`~lzsm_gates.qiskit.simulation`: closed and open-system pulse-level circuit simulation, counts;
+* :mod:`~lzsm_gates.qiskit.device`: the virtual device (hidden true parameters, noise, readout errors);
+* :mod:`~lzsm_gates.qiskit.execution`: the one circuit simulation path (density matrix with classical branches);
+* :mod:`~lzsm_gates.qiskit.backend`: :class:`~lzsm_gates.qiskit.backend.LZSMBackend`, a Qiskit ``BackendV2``;
 * :mod:`~lzsm_gates.qiskit.rabi`: comparison with resonant Rabi gates;
 * :mod:`~lzsm_gates.qiskit.schedules`: sampled pulse programs and ``qiskit.pulse`` schedules.
 
@@ -16,10 +19,11 @@ Importing this subpackage does not import :mod:`qiskit.pulse` (only
 :func:`~lzsm_gates.qiskit.schedules.schedule_unitary` do).
 """
 
-from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, SqrtBSwapGate, design_u_gate
+from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, SqrtBSwapGate, design_u_gate
 from .equivalences import register_sqrt_bswap_equivalences
 from .target import (
     LZSMGateSet,
+    SlotDurations,
     check_native,
     delay_seconds,
     design_gate_set,
@@ -27,6 +31,7 @@ from .target import (
     native_device,
     native_gates,
     play_instruction,
+    rz_idle_seconds,
 )
 from .timeline import SCHEDULING, Timeline, circuit_timeline
 from .simulation import (
@@ -37,6 +42,9 @@ from .simulation import (
     simulate_circuit,
     simulate_noisy_circuit,
 )
+from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
+from .execution import MAX_EXECUTION_QUBITS, Execution, execute, execution_timeline
+from .backend import LZSMBackend, LZSMJob
 from .rabi import RabiComparison, RabiComparisonRow, RabiGate, compare_with_rabi, rabi_gate
 from .schedules import (
     FrameChange,
@@ -45,6 +53,7 @@ from .schedules import (
     gate_program,
     load_program,
     program_unitary,
+    sampling_error,
     save_program,
     schedule_unitary,
     to_schedule,
@@ -55,10 +64,12 @@ __all__ = [
     "LZSMGate",
     "LZSMSqrtBSwapGate",
     "LZSMUGate",
+    "LZSMPulseGate",
     "U_GATE_TOLERANCE",
     "design_u_gate",
     "register_sqrt_bswap_equivalences",
     "LZSMGateSet",
+    "SlotDurations",
     "design_gate_set",
     "lzsm_target",
     "native_gates",
@@ -66,6 +77,7 @@ __all__ = [
     "check_native",
     "play_instruction",
     "delay_seconds",
+    "rz_idle_seconds",
     "SCHEDULING",
     "Timeline",
     "circuit_timeline",
@@ -75,6 +87,15 @@ __all__ = [
     "NoisyCircuitSimulation",
     "simulate_noisy_circuit",
     "sample_counts",
+    "DeviceTruth",
+    "VirtualDevice",
+    "MAX_SKEW_NS",
+    "Execution",
+    "execute",
+    "execution_timeline",
+    "MAX_EXECUTION_QUBITS",
+    "LZSMBackend",
+    "LZSMJob",
     "RabiGate",
     "rabi_gate",
     "compare_with_rabi",
@@ -85,6 +106,7 @@ __all__ = [
     "gate_program",
     "circuit_program",
     "program_unitary",
+    "sampling_error",
     "save_program",
     "load_program",
     "to_schedule",

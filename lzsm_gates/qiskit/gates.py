@@ -9,7 +9,10 @@ Every LZSM gate object's matrix (``to_matrix()``, ``numpy.asarray``) is the
   :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`
   (:func:`~lzsm_gates.design.design_bswap`); :class:`SqrtBSwapGate` is its ideal form;
 * :class:`LZSMUGate`: the arbitrary single-qubit ``u``, one pulse per angle
-  triple, designed on first use (:func:`design_u_gate`).
+  triple, designed on first use (:func:`design_u_gate`);
+* :class:`LZSMPulseGate`: a raw pulse given by its four parameters (possibly
+  Qiskit ``Parameter``\ s), for experiments that scan them; it has no matrix,
+  since what it does depends on the hardware it is played on.
 
 Qubit ordering
 --------------
@@ -30,9 +33,10 @@ from qiskit.circuit import Gate, Parameter, QuantumCircuit
 
 from ..design import BSwapDesign, GateDesign, bswap_target, design_gate
 from ..models import qubit_model
+from ..pulses import LZSMPulse
 from ..units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_finite
 
-__all__ = ["SqrtBSwapGate", "LZSMGate", "LZSMSqrtBSwapGate", "LZSMUGate", "U_GATE_TOLERANCE", "design_u_gate"]
+__all__ = ["SqrtBSwapGate", "LZSMGate", "LZSMSqrtBSwapGate", "LZSMUGate", "LZSMPulseGate", "U_GATE_TOLERANCE", "design_u_gate"]
 
 
 _SWAP = np.eye(4)[[0, 2, 1, 3]]
@@ -88,6 +92,11 @@ class LZSMGate(Gate):
         self._unitary = design.pulse.propagator(qubit_model())
 
     @property
+    def pulse(self) -> LZSMPulse:
+        """The played pulse (``design.pulse``)."""
+        return self.design.pulse
+
+    @property
     def duration_s(self) -> float:
         """Duration of the pulse with its idles, in seconds."""
         return float(self.design.device.time_to_ns(self.design.duration)) * 1e-9
@@ -114,6 +123,11 @@ class LZSMSqrtBSwapGate(Gate):
         super().__init__("sqrt_bswap", 2, [])
         self.design = design
         self._unitary = _model_to_qiskit(design.unitary())
+
+    @property
+    def pulse(self) -> LZSMPulse:
+        """The played coupler pulse (``design.pulse``)."""
+        return self.design.pulse
 
     @property
     def duration_s(self) -> float:
@@ -155,6 +169,40 @@ class LZSMUGate(Gate):
     def __init__(self, device: Device = DEFAULT_DEVICE) -> None:
         super().__init__("u", 1, [Parameter("theta"), Parameter("phi"), Parameter("lam")])
         self.device = device
+
+
+
+class LZSMPulseGate(Gate):
+    r"""One LZSM pulse on one qubit: an idle :math:`t_1`, one period of :math:`A\sin(\omega t)\,\sigma_x`, an idle :math:`t_2`.
+
+    Parameters are in internal units (:math:`\Delta` of the nominal device for :math:`A` and
+    :math:`\omega`, :math:`1/\Delta` for the idles) and may be Qiskit
+    :class:`~qiskit.circuit.Parameter`\ s, bound later (e.g. by a sampler's parameter values), so
+    that an experiment scans them through circuits.  The gate has no matrix: a backend plays it
+    on its device (:class:`~lzsm_gates.qiskit.backend.LZSMBackend`: on the *true* device, in the
+    long slot of its target).
+
+    Parameters
+    ----------
+    amplitude, frequency, idle_before, idle_after : float or ParameterExpression
+    label : str, optional
+    """
+
+    def __init__(self, amplitude: Any, frequency: Any, idle_before: Any = 0.0, idle_after: Any = 0.0, label: str | None = None) -> None:
+        super().__init__("lzsm_pulse", 1, [amplitude, frequency, idle_before, idle_after], label=label)
+
+    @property
+    def pulse(self) -> LZSMPulse:
+        """The pulse of the bound parameters.
+
+        Raises
+        ------
+        LZSMInputError
+            Unbound parameters, or values :class:`~lzsm_gates.pulses.LZSMPulse` refuses.
+        """
+        if self.is_parameterized():
+            raise LZSMInputError(f"lzsm_pulse has unbound parameters {[str(p) for p in self.params]}: bind them first")
+        return LZSMPulse(*(float(p) for p in self.params))
 
 
 

@@ -86,11 +86,13 @@ import numpy as np
 from qiskit.circuit import CircuitInstruction, QuantumCircuit
 from qiskit.transpiler import Target
 
+from ..metrics import gate_error
 from ..operators import PAULI_X, PAULI_Z, embed, tensor
 from ..propagate import expm_hermitian
 from ..pulses import LZSMPulse
 from ..units import Device, LZSMInputError
 from .gates import LZSMGate, LZSMSqrtBSwapGate
+from .simulation import simulate_circuit
 from .target import LZSMGateSet, check_native, delay_seconds, native_device, native_gates, play_instruction
 from .timeline import circuit_timeline
 
@@ -100,6 +102,7 @@ __all__ = [
     "gate_program",
     "circuit_program",
     "program_unitary",
+    "sampling_error",
     "save_program",
     "load_program",
     "to_schedule",
@@ -293,7 +296,7 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
         if inst.operation.name == "delay":  # an idle gap of the timeline, frame-tracked below
             return int(round(delay_seconds(inst.operation, device) * 1e9 / device.dt_ns))
         played = play_instruction(inst.operation, native)
-        return 0 if isinstance(played, float) else played.design.pulse.num_samples(device.dt)
+        return 0 if isinstance(played, float) else played.pulse.num_samples(device.dt)
 
     timeline = circuit_timeline(compiled, gate_samples, scheduling)
     b = _Builder(device, n, tuple(couplers), int(timeline.total))
@@ -303,9 +306,9 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
             b.frame(f"d{qargs[0]}", int(start), -played)
         elif isinstance(played, LZSMSqrtBSwapGate):
             k = next(i for i, c in enumerate(couplers) if frozenset(c) == frozenset(qargs))
-            b.play(f"u{k}", played.design.pulse, int(start))
+            b.play(f"u{k}", played.pulse, int(start))
         else:
-            b.play(f"d{qargs[0]}", played.design.pulse, int(start))
+            b.play(f"d{qargs[0]}", played.pulse, int(start))
     # frame tracking: undo the free precession Rz(-Delta g dt) of each idle interval of g samples
     for q, gaps in enumerate(timeline.idle_gaps(n)):
         for start, length in gaps:
@@ -335,6 +338,18 @@ def program_unitary(program: PulseProgram) -> np.ndarray:
     for f in frames.get(n, ()):
         u = _frame_unitary(program, f) @ u
     return u
+
+
+def sampling_error(program: PulseProgram, compiled: QuantumCircuit, gates: Target | LZSMGateSet) -> float:
+    r"""Gate error of a circuit's program (sampled at its :math:`dt`) against the circuit's exact pulses.
+
+    :math:`1 - |\mathrm{Tr}(U_\mathrm{prog}^\dagger U)|^2/d^2` with :math:`U_\mathrm{prog}` from
+    :func:`program_unitary` and :math:`U` from :func:`~lzsm_gates.qiskit.simulation.simulate_circuit`
+    (both in the lab frame with frame tracking, physical qubit order): what sampling on the AWG grid
+    costs, about :math:`(\Delta dt)^2/6` per gate (module docstring).
+    """
+    return float(gate_error(simulate_circuit(compiled, gates).unitary, program_unitary(program)))
+
 
 
 def _frames_by_time(program: PulseProgram) -> dict[int, list[FrameChange]]:

@@ -24,22 +24,22 @@ Floquet-Born-Markov channel of its pulse and lets idle qubits relax
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
-from qiskit.circuit import Gate, QuantumCircuit
+from qiskit.circuit import CONTROL_FLOW_OP_NAMES, Gate, QuantumCircuit
 from qiskit.circuit.library import RZGate
-from qiskit.quantum_info import DensityMatrix, Operator, Statevector, SuperOp, process_fidelity
+from qiskit.quantum_info import Operator, SuperOp, process_fidelity
 from qiskit.transpiler import Target
 
 from ..baths import Bath
 from ..metrics import unitary_superoperator
-from ..models import qubit_model
-from ..noise import gate_channel, idle_channel
-from ..units import Device, LZSMInputError, check_positive
-from .gates import _SWAP, LZSMGate, LZSMSqrtBSwapGate
+from ..units import LZSMInputError, check_positive
+from .gates import LZSMGate, LZSMSqrtBSwapGate
 from .target import LZSMGateSet, _NOT_GATES, _duration_s, check_native, native_device, native_gates, play_instruction
-from .timeline import Timeline, circuit_timeline
+from .device import VirtualDevice
+from .execution import _apply, execute, execution_timeline
+from .timeline import circuit_timeline
 
 __all__ = [
     "CircuitSimulation",
@@ -51,31 +51,32 @@ __all__ = [
 ]
 
 
-def _apply(state: np.ndarray, matrix: np.ndarray, qargs: Sequence[int], n: int) -> np.ndarray:
-    """``matrix`` on the little-endian qubits ``qargs`` of an ``n``-qubit register; ``state`` has shape (2**n, m)."""
-    k = len(qargs)
-    m = state.shape[-1]
-    t = state.reshape((2,) * n + (m,))
-    axes = [n - 1 - q for q in reversed(qargs)]  # little-endian qubit q is axis n - 1 - q
-    g = np.asarray(matrix).reshape((2,) * (2 * k))
-    t = np.moveaxis(np.tensordot(g, t, axes=(list(range(k, 2 * k)), axes)), list(range(k)), axes)
-    return t.reshape(2**n, m)
-
-
-
 def _played_matrix(played: LZSMGate | LZSMSqrtBSwapGate | float) -> np.ndarray:
     return RZGate(played).to_matrix() if isinstance(played, float) else np.asarray(played)
 
 
 
+def _without_final_measurements(circuit: QuantumCircuit, what: str) -> QuantumCircuit:
+    """The circuit without its final measurements; refuses measurements, resets and control flow elsewhere."""
+    body = circuit.remove_final_measurements(inplace=False)
+    for inst in body.data:
+        if inst.operation.name in ("measure", "reset") or inst.operation.name in CONTROL_FLOW_OP_NAMES:
+            raise LZSMInputError(
+                f"{what} needs a circuit without mid-circuit {inst.operation.name}: use sample_counts or LZSMBackend"
+            )
+    return body
+
+
+
 def _circuit_unitary(circuit: QuantumCircuit, native: Mapping[str, Gate], target: Target | None) -> np.ndarray:
     """Exact unitary of a compiled circuit (physical qubit order, Qiskit convention)."""
+    circuit = _without_final_measurements(circuit, "a circuit unitary")
     n = circuit.num_qubits
     u = np.eye(2**n, dtype=complex)
     for inst in circuit.data:
         name = inst.operation.name
         if name in _NOT_GATES:
-            continue  # identity in the rotating frame; measurements handled by sample_counts
+            continue  # identity in the rotating frame (frame-tracked idle)
         qargs = tuple(circuit.find_bit(q).index for q in inst.qubits)
         check_native(name, qargs, target)
         u = _apply(u, _played_matrix(play_instruction(inst.operation, native)), qargs, n)
@@ -181,79 +182,13 @@ MAX_CHANNEL_QUBITS = 5
 
 
 
-class _ChannelCache:
-    """Lab-frame noisy channels of the native gates (Qiskit order) and frame-tracked idles, computed once each."""
-
-    def __init__(self, baths: Sequence[Bath], device: Device) -> None:
-        self.baths, self.device = baths, device
-        self._gates: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
-        self._idles: dict[tuple[int, float], np.ndarray] = {}
-
-    def gate(self, gate: LZSMGate | LZSMSqrtBSwapGate, qargs: tuple[int, ...]) -> np.ndarray:
-        key = (id(gate), tuple(id(self.baths[q]) for q in qargs))  # qubits with the same bath share channels
-        if key not in self._gates:
-            if isinstance(gate, LZSMSqrtBSwapGate):
-                s = gate_channel(gate.design.pulse, [self.baths[q] for q in qargs], model=gate.design.model)
-                swap = unitary_superoperator(_SWAP)
-                self._gates[key] = swap @ s @ swap  # model order (first qarg left) -> Qiskit order
-            else:
-                self._gates[key] = gate_channel(gate.design.pulse, self.baths[qargs[0]], model=qubit_model(gate.design.gap))
-        return self._gates[key]
-
-    def prepare_idles(self, gaps: Sequence[Sequence[tuple[float, float]]]) -> None:
-        r"""Channels of all idle gaps (seconds) per qubit, one Bloch-Redfield tensor per qubit.
-
-        The free precession :math:`e^{+i\Delta\tau\sigma_z/2}` is undone (frame tracking).
-        """
-        model = qubit_model()
-        for q, qgaps in enumerate(gaps):
-            lengths = sorted({length for _, length in qgaps})
-            if not lengths:
-                continue
-            tau = np.array([float(self.device.time_from_ns(s * 1e9)) for s in lengths])
-            lab = idle_channel(model, tau, self.baths[q])
-            for length, t, channel in zip(lengths, tau, lab):
-                free = np.diag(np.exp([0.5j * t, -0.5j * t]))  # e^{-i H0 tau}, H0 = -sigma_z / 2
-                self._idles[(q, length)] = unitary_superoperator(free.conj().T) @ channel
-
-    def idle(self, qubit: int, length: float) -> np.ndarray:
-        return self._idles[(qubit, length)]
-
-
-
-def _per_qubit_baths(noise: Bath | Sequence[Bath], n: int) -> list[Bath]:
-    baths = [noise] * n if isinstance(noise, Bath) else list(noise)
-    if len(baths) != n or not all(isinstance(b, Bath) for b in baths):
-        raise LZSMInputError(f"noise must be one Bath or one Bath per physical qubit ({n}), got {noise!r}")
-    return baths
-
-
-
-def _noisy_evolution(
-    compiled: QuantumCircuit,
-    gates: Target | LZSMGateSet | Mapping[str, Gate],
-    noise: Bath | Sequence[Bath],
-    scheduling: str,
-    state: np.ndarray,
-) -> tuple[np.ndarray, Timeline]:
-    """Push column-stacked operators ``state`` (shape (4**n, m)) through the scheduled noisy circuit."""
-    native, target = native_gates(gates)
-    device = native_device(native)
-    n = compiled.num_qubits
-    channels = _ChannelCache(_per_qubit_baths(noise, n), device)
-    timeline = circuit_timeline(compiled, _duration_s(native, device), scheduling)
-    channels.prepare_idles(timeline.idle_gaps(n))
-    doubled = lambda qargs: list(qargs) + [n + q for q in qargs]  # noqa: E731 - vec(rho): row qubits, then column qubits
-    for kind, index, qargs, _, length in timeline.events(n):
-        if kind == "idle":
-            state = _apply(state, channels.idle(qargs[0], length), doubled(qargs), 2 * n)
-            continue
-        op = compiled.data[index].operation
-        check_native(op.name, qargs, target)
-        played = play_instruction(op, native)
-        sup = unitary_superoperator(_played_matrix(played)) if isinstance(played, float) else channels.gate(played, qargs)
-        state = _apply(state, sup, doubled(qargs), 2 * n)
-    return state, timeline
+def _virtual_device(compiled: QuantumCircuit, native: Mapping[str, Gate], target: Target | None,
+                    noise: Bath | Sequence[Bath] | None) -> VirtualDevice:
+    """The nominal device of the native gates as a virtual device (no hidden offsets), with ``noise`` as its baths."""
+    pairs = {tuple(sorted(compiled.find_bit(q).index for q in i.qubits)) for i in compiled.data if i.operation.num_qubits == 2}
+    if target is not None and "sqrt_bswap" in target.operation_names:
+        pairs |= {tuple(sorted(q)) for q in target["sqrt_bswap"]}
+    return VirtualDevice(native_device(native), compiled.num_qubits, sorted(pairs), baths=noise)
 
 
 
@@ -327,7 +262,13 @@ def simulate_noisy_circuit(
             f"the full channel of {n} qubits has 4^{2 * n} entries; num_qubits must be <= {MAX_CHANNEL_QUBITS} "
             "(use sample_counts(..., noise=...), which propagates one density matrix)"
         )
-    sup, timeline = _noisy_evolution(compiled, gates, noise, scheduling, np.eye(4**n, dtype=complex))
+    native, target = native_gates(gates)
+    body = _without_final_measurements(compiled, "simulate_noisy_circuit")
+    if noise is None:
+        raise LZSMInputError("noise must be one Bath or one Bath per physical qubit, got None")
+    device = _virtual_device(body, native, target, noise)
+    sup = execute(body, gates, device, scheduling=scheduling, initial=np.eye(4**n, dtype=complex)).states[0]
+    total = execution_timeline(body, gates, device, scheduling).total
     p_in, p_out = _layout_permutations(compiled)
     channel = SuperOp(unitary_superoperator(p_out.T) @ sup @ unitary_superoperator(p_in))
     infid = avg = float("nan")
@@ -335,7 +276,7 @@ def simulate_noisy_circuit(
         ref = _ideal_operator(ideal)
         infid = max(1.0 - float(process_fidelity(channel, ref)), 0.0)
         avg = infid * 2**n / (2**n + 1)
-    return NoisyCircuitSimulation(sup, channel, infid, avg, timeline.total)
+    return NoisyCircuitSimulation(sup, channel, infid, avg, total)
 
 
 
@@ -348,45 +289,27 @@ def sample_counts(
     noise: Bath | Sequence[Bath] | None = None,
     scheduling: str = "alap",
 ) -> dict[str, int]:
-    """Measurement counts of a compiled circuit (final measurements), sampled with a seeded rng.
+    """Measurement counts of a compiled circuit, sampled with a seeded rng.
 
-    Starts from :math:`|0\\dots0\\rangle`; keys are bitstrings of the classical
-    register (clbit 0 rightmost, as in Qiskit).  Closed system from the exact
-    unitary, or, with ``noise``, from the density matrix pushed through the
-    scheduled noisy circuit (as in :func:`simulate_noisy_circuit`, one state
-    instead of the whole channel).
+    Starts from :math:`|0\\dots0\\rangle`; keys are bitstrings of the circuit's
+    own classical bits (clbit 0 rightmost, as in Qiskit), so the transpiler's
+    layout and each measurement's clbit are respected.  Mid-circuit
+    measurements, resets and ``if_else`` blocks are simulated exactly
+    (:func:`~lzsm_gates.qiskit.execution.execute`, the backend's path):
+    closed system, or with ``noise`` the scheduled noisy circuit (measurements
+    are timed instructions of the schedule).
 
     Raises
     ------
     LZSMInputError
-        If the circuit has no measurements or ``shots < 1``.
+        If the circuit has no measurements, ``shots < 1``, or an unsupported instruction
+        (``c_if`` conditions, loops, non-native gates).
     """
     shots = int(check_positive("shots", shots))
-    measured = [(compiled.find_bit(i.qubits[0]).index, compiled.find_bit(i.clbits[0]).index) for i in compiled.data if i.operation.name == "measure"]
-    if not measured:
+    if not any(i.operation.name == "measure" for i in compiled.data):
         raise LZSMInputError("the circuit has no measurements: add measure instructions to sample counts")
-    n = compiled.num_qubits
-    if noise is None:
-        native, target = native_gates(gates)
-        state: Statevector | DensityMatrix = Statevector(_circuit_unitary(compiled, native, target)[:, 0])
-    else:
-        rho0 = np.zeros((4**n, 1), dtype=complex)
-        rho0[0, 0] = 1.0
-        rho, _ = _noisy_evolution(compiled, gates, noise, scheduling, rho0)
-        state = DensityMatrix(rho[:, 0].reshape(2**n, 2**n, order="F"))
-    probs = state.probabilities_dict(qargs=[q for q, _ in measured])
+    native, target = native_gates(gates)
+    outcome = execute(compiled, gates, _virtual_device(compiled, native, target, noise), noise=noise is not None, scheduling=scheduling)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    keys = list(probs)
-    p = np.clip(np.array([probs[k] for k in keys]).real, 0.0, None)
-    draws = rng.multinomial(shots, p / p.sum())
-    counts: dict[str, int] = {}
-    for key, c in zip(keys, draws):
-        if c == 0:
-            continue
-        bits = ["0"] * compiled.num_clbits
-        # probabilities_dict key: last qarg leftmost
-        for (_, clbit), b in zip(measured, reversed(key)):
-            bits[compiled.num_clbits - 1 - clbit] = b
-        s = "".join(bits)
-        counts[s] = counts.get(s, 0) + int(c)
-    return counts
+    values, counts = np.unique(outcome.sample(shots, rng).astype(int), return_counts=True)
+    return {format(int(v), f"0{compiled.num_clbits}b"): int(c) for v, c in zip(values, counts)}

@@ -21,17 +21,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from qiskit.circuit import Gate, Measure, Parameter
+import numpy as np
+from qiskit.circuit import Gate, IfElseOp, Measure, Parameter, Reset
 from qiskit.circuit.library import RZGate
 from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 
 from ..design import design_bswap, design_gate, design_identity
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .equivalences import register_sqrt_bswap_equivalences
-from .gates import LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
+from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
 
 __all__ = [
     "LZSMGateSet",
+    "SlotDurations",
     "design_gate_set",
     "lzsm_target",
     "native_gates",
@@ -39,6 +41,7 @@ __all__ = [
     "check_native",
     "play_instruction",
     "delay_seconds",
+    "rz_idle_seconds",
 ]
 
 
@@ -109,6 +112,66 @@ def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | 
 
 
 
+@dataclass(frozen=True)
+class SlotDurations:
+    r"""Instruction slots of a backend on the AWG grid: every duration is a whole number of samples :math:`dt`.
+
+    A pulse of duration :math:`d` gets the slot :math:`\lceil (d + g)/dt \rceil\,dt` (guard :math:`g`): the
+    pulse starts at the beginning of its slot and the rest of the slot is frame-tracked idle time.  The
+    arbitrary ``u`` and the parametric ``lzsm_pulse`` get one fixed ``long`` slot, an upper bound on any
+    one-period pulse (drive period :math:`\le 2\pi/\omega_\mathrm{min}`, each idle below one Larmor period
+    :math:`2\pi/\Delta`), so that Qiskit's schedulers see one duration per instruction.
+
+    Attributes
+    ----------
+    dt_s : float
+        Sample time (s).
+    guard_s : float
+        Slack after every pulse (s): room for a line delay of the controller.
+    long_s : float
+        Slot of ``u`` and ``lzsm_pulse`` (s).
+    measure_s, reset_s : float
+        Readout and reset durations (s).
+    rz_s : float
+        Slot of ``rz`` (s): 0 for a frame change (virtual Z), one Larmor period :math:`2\pi/\Delta` plus
+        the guard when ``rz`` is played as idle time (:func:`rz_idle_seconds`).
+    """
+
+    dt_s: float
+    guard_s: float
+    long_s: float
+    measure_s: float
+    reset_s: float
+    rz_s: float = 0.0
+
+    @classmethod
+    def for_device(
+        cls, device: Device, *, guard_ns: float = 0.5, measure_ns: float = 500.0, reset_ns: float = 500.0, rz_as_idle: bool = False
+    ) -> "SlotDurations":
+        """Slots of ``device``: ``long`` from its frequency bound plus two Larmor periods, plus the guard;
+        ``rz`` one Larmor period plus the guard if ``rz_as_idle``, else 0."""
+        dt = device.dt_ns * 1e-9
+        for name, v in (("guard_ns", guard_ns), ("measure_ns", measure_ns), ("reset_ns", reset_ns)):
+            if not (np.isfinite(v) and v >= 0):
+                raise LZSMInputError(f"{name} must be finite and >= 0, got {v}")
+        bound = float(device.time_to_ns(2 * np.pi / device.min_frequency + 4 * np.pi)) * 1e-9
+        larmor = float(device.time_to_ns(2 * np.pi)) * 1e-9
+        grid = lambda s: _on_grid(s, dt)  # noqa: E731
+        rz = grid(larmor + guard_ns * 1e-9) if rz_as_idle else 0.0
+        return cls(dt, guard_ns * 1e-9, grid(bound + guard_ns * 1e-9), grid(measure_ns * 1e-9), grid(reset_ns * 1e-9), rz)
+
+    def pulse(self, duration_s: float) -> float:
+        """Slot (s) of a pulse of ``duration_s`` seconds."""
+        return _on_grid(duration_s + self.guard_s, self.dt_s)
+
+
+
+def _on_grid(seconds: float, dt: float) -> float:
+    """Smallest whole number of samples covering ``seconds``, in seconds."""
+    return int(np.ceil(seconds / dt - 1e-9)) * dt
+
+
+
 def _edges(num_qubits: int, coupling_map: CouplingMap | Iterable[Sequence[int]] | None, bidirectional: bool) -> list[tuple[int, int]]:
     if coupling_map is None:
         pairs = [(i, i + 1) for i in range(num_qubits - 1)]
@@ -134,12 +197,14 @@ def lzsm_target(
     bidirectional: bool = True,
     gate_set: LZSMGateSet | None = None,
     single_qubit: str = "sx",
+    slots: SlotDurations | None = None,
 ) -> Target:
     """A Qiskit :class:`~qiskit.transpiler.Target` whose native gates are LZSM designs.
 
     Instructions: the single-qubit set, ``rz`` (virtual Z, zero duration and
     error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the coupled pairs,
-    ``measure``, and ``id`` if ``identity_duration`` is given.  Durations (s)
+    ``measure``, ``reset``, the ``if_else`` control flow, and ``id`` if
+    ``identity_duration`` is given.  Durations (s)
     and errors are the exact simulated ones.  Registers the ``cx`` equivalence
     (:func:`register_sqrt_bswap_equivalences`).
 
@@ -160,7 +225,14 @@ def lzsm_target(
         a generic single-qubit gate compiles to two of them between virtual Z).
         ``"u"``: the arbitrary ``u`` (:class:`LZSMUGate`), one pulse per
         single-qubit gate, designed on first use (about 0.3 s each, cached);
-        its duration and error depend on the angles and are left unset in the target.
+        its duration and error depend on the angles and are left unset in the target
+        (without ``slots``).
+    slots : SlotDurations, optional
+        Durations on the AWG grid (a backend's target, :mod:`~lzsm_gates.qiskit.backend`): every
+        instruction gets its slot, ``u`` the long slot, ``measure`` and ``reset`` (added) their
+        durations, so that Qiskit's ``scheduling_method`` works without rounding; the raw
+        ``lzsm_pulse`` (:class:`LZSMPulseGate`) is offered in the long slot.  Without ``slots``:
+        exact pulse durations, ``measure`` and ``reset`` without duration.
 
     Raises
     ------
@@ -175,18 +247,27 @@ def lzsm_target(
     register_sqrt_bswap_equivalences()
     target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
     qubits = [(q,) for q in range(int(num_qubits))]
+    slot = (lambda d: d) if slots is None else slots.pulse
     for name, gate in gs.gates.items():
         if gate.num_qubits == 1 and (single_qubit == "sx" or name == "id"):
-            props = {q: InstructionProperties(duration=gate.duration_s, error=gate.error) for q in qubits}
+            props = {q: InstructionProperties(duration=slot(gate.duration_s), error=gate.error) for q in qubits}
             target.add_instruction(gate, props, name=name)
     if single_qubit == "u":
-        target.add_instruction(LZSMUGate(gs.device), {q: None for q in qubits})
-    target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=0.0, error=0.0) for q in qubits})
+        u_props = None if slots is None else InstructionProperties(duration=slots.long_s)
+        target.add_instruction(LZSMUGate(gs.device), {q: u_props for q in qubits})
+    if slots is not None:
+        pulse = LZSMPulseGate(*(Parameter(n) for n in ("amplitude", "frequency", "idle_before", "idle_after")))
+        target.add_instruction(pulse, {q: InstructionProperties(duration=slots.long_s) for q in qubits})
+    rz_s = 0.0 if slots is None else slots.rz_s
+    target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=rz_s, error=0.0) for q in qubits})
     edges = _edges(int(num_qubits), coupling_map, bidirectional)
     if edges:
         g = gs.sqrt_bswap
-        target.add_instruction(g, {e: InstructionProperties(duration=g.duration_s, error=g.error) for e in edges})
-    target.add_instruction(Measure(), {q: None for q in qubits})
+        target.add_instruction(g, {e: InstructionProperties(duration=slot(g.duration_s), error=g.error) for e in edges})
+    for op in (Measure(), Reset()):
+        props = None if slots is None else InstructionProperties(duration=getattr(slots, f"{op.name}_s"))
+        target.add_instruction(op, {q: props for q in qubits})
+    target.add_instruction(IfElseOp, name="if_else")
     return target
 
 
@@ -213,7 +294,7 @@ def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict
 def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
     if isinstance(gates, Target):
         ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
-        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate))}, gates
+        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, LZSMPulseGate))}, gates
     if isinstance(gates, LZSMGateSet):
         return gates.gates, None
     return dict(gates), None
@@ -230,16 +311,19 @@ def check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> No
 
 
 
-def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | float:
+def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | LZSMPulseGate | float:
     """What plays a native instruction: its LZSM gate (a pulse), or a float, the angle of a virtual Z.
 
     ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
-    a ``u`` is its own designed pulse (:func:`design_u_gate`); every other
-    name is the gate of ``native``.
+    a ``u`` is its own designed pulse (:func:`design_u_gate`); an
+    ``lzsm_pulse`` (:class:`LZSMPulseGate`) is itself; every other name is
+    the gate of ``native``.
     """
     name = operation.name
     if name == "rz":
         return float(operation.params[0])
+    if isinstance(operation, LZSMPulseGate):
+        return operation
     if name == "u" and isinstance(native.get("u"), LZSMUGate):
         theta, phi, lam = (float(p) for p in operation.params)
         if _is_diagonal_u(theta):
@@ -251,9 +335,16 @@ def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | L
 
 
 
+def rz_idle_seconds(phi: float, device: Device) -> float:
+    r"""Idle time (s) whose free precession :math:`e^{+i\Delta\tau\sigma_z/2} = R_z(-\Delta\tau)` is :math:`R_z(\phi)`
+    up to a global phase: :math:`\tau = ((-\phi) \bmod 2\pi)/\Delta`, less than one Larmor period."""
+    return float(device.time_to_ns(np.mod(-float(phi), 2 * np.pi))) * 1e-9
+
+
+
 def native_device(native: Mapping[str, Gate]) -> Device:
     """The device the native gates of :func:`native_gates` were designed for."""
-    return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values())
+    return next(g.device if isinstance(g, LZSMUGate) else g.design.device for g in native.values() if not isinstance(g, LZSMPulseGate))
 
 
 

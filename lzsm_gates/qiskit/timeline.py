@@ -30,8 +30,8 @@ class Timeline:
     entries : tuple of ``(index, qubits, start, duration)``
         ``index`` into ``circuit.data``, the physical qubits, start and duration
         (in the units of the duration function), in circuit order.  Barriers,
-        delays and measurements are not entries: barriers synchronise their
-        qubits, delays hold them for their duration (an idle gap).
+        delays and (unless timed) measurements are not entries: barriers
+        synchronise their qubits, delays hold them for their duration (an idle gap).
     total : float
         End of the last instruction: the circuit length, after which all qubits are measured.
     """
@@ -71,7 +71,7 @@ class Timeline:
 
 
 def circuit_timeline(
-    compiled: QuantumCircuit, duration: Callable[[Any], float], scheduling: str = "alap"
+    compiled: QuantumCircuit, duration: Callable[[Any], float], scheduling: str = "alap", *, timed_readout: bool = False
 ) -> Timeline:
     r"""Place the instructions of a compiled circuit in time.
 
@@ -87,6 +87,12 @@ def circuit_timeline(
         in their initial state rather than after their last gate (Qiskit's
         ``ALAPScheduleAnalysis`` rule, the usual choice under :math:`T_1`);
         ``"serial"``: one instruction at a time (length = sum of durations).
+    timed_readout : bool
+        ``False``: measurements are not placed (all qubits are measured after
+        :attr:`Timeline.total`).  ``True``: every instruction but barriers and
+        delays is an entry (``measure``, ``reset``, ``if_else`` included, with
+        their ``duration``), and classical bits order instructions like qubits
+        do: a measurement writes its bit, an ``if_else`` waits for the bits it reads.
 
     Raises
     ------
@@ -96,27 +102,28 @@ def circuit_timeline(
     if scheduling not in SCHEDULING:
         raise LZSMInputError(f"scheduling must be one of {SCHEDULING}, got {scheduling!r}")
     n = compiled.num_qubits
-    timed: list[tuple[int, tuple[int, ...], float]] = []
+    timed: list[tuple[int, tuple[int, ...], tuple[int, ...], float]] = []  # index, qubits, wires, duration
     for index, inst in enumerate(compiled.data):
         name = inst.operation.name
         qargs = tuple(compiled.find_bit(q).index for q in inst.qubits)
-        if name == "measure":
+        wires = qargs + (tuple(n + compiled.find_bit(c).index for c in inst.clbits) if timed_readout else ())
+        if name == "measure" and not timed_readout:
             continue
         if name == "barrier":  # synchronises its qubits, not an entry
-            timed.append((-1, qargs, 0.0))
+            timed.append((-1, qargs, wires, 0.0))
             continue
         dur = float(duration(inst))
         if not dur >= 0:
             raise LZSMInputError(f"duration of {name} on {qargs} must be >= 0, got {dur}")
-        timed.append((-1 if name == "delay" else index, qargs, dur))  # a delay holds its qubits idle: a gap
+        timed.append((-1 if name == "delay" else index, qargs, wires, dur))  # a delay holds its qubits idle: a gap
     order = timed[::-1] if scheduling == "alap" else timed
-    cursor = [0.0] * n
+    cursor = [0.0] * (n + compiled.num_clbits)
     placed = []
     now = 0.0
-    for index, qargs, dur in order:
-        start = now if scheduling == "serial" else max((cursor[q] for q in qargs), default=0.0)
-        for q in qargs:
-            cursor[q] = start + dur
+    for index, qargs, wires, dur in order:
+        start = now if scheduling == "serial" else max((cursor[w] for w in wires), default=0.0)
+        for w in wires:
+            cursor[w] = start + dur
         now = start + dur
         if index >= 0:
             placed.append((index, qargs, start, dur))
