@@ -186,4 +186,20 @@ from .schedules import (
 )
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
+# multi-level devices (scqubits is imported lazily by the builders)
+from . import devices
+from .devices import (
+    MultilevelDesign,
+    MultilevelDesignResult,
+    MultilevelSpectrum,
+    composite_qubit,
+    design_multilevel,
+    fluxonium,
+    kerr_ladder,
+    leakage,
+    leakage_map,
+    seepage,
+    subspace_gate_error,
+)
+
 __version__ = "0.1.0"

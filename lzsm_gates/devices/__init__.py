@@ -1,0 +1,42 @@
+"""Multi-level devices: scqubits spectra, analytic ladders, leakage, N-level design and open-system ranking.
+
+scqubits is imported lazily inside the device builders, so importing this
+package is cheap.
+"""
+
+from .spectrum import MultilevelSpectrum, compare_spectra, eigenbasis_spectrum
+from .scqubits_models import CUTOFF_TOL, composite_qubit, fluxonium
+from .ladder import kerr_ladder
+from .leakage import (
+    leakage,
+    leakage_map,
+    leakage_onset,
+    pattern_search,
+    seepage,
+    subspace_block,
+    subspace_gate_error,
+    virtual_z_phases,
+)
+from .design import MultilevelDesign, MultilevelDesignResult, design_multilevel, evaluate_pulse
+
+__all__ = [
+    "MultilevelSpectrum",
+    "compare_spectra",
+    "eigenbasis_spectrum",
+    "CUTOFF_TOL",
+    "composite_qubit",
+    "fluxonium",
+    "kerr_ladder",
+    "leakage",
+    "leakage_map",
+    "leakage_onset",
+    "pattern_search",
+    "seepage",
+    "subspace_block",
+    "subspace_gate_error",
+    "virtual_z_phases",
+    "MultilevelDesign",
+    "MultilevelDesignResult",
+    "design_multilevel",
+    "evaluate_pulse",
+]
