@@ -78,6 +78,8 @@ def _map(args: argparse.Namespace) -> int:
 
 @_command("design")
 def _design(args: argparse.Namespace) -> int:
+    if args.device:
+        return _design_on_device(args)
     device = Device.from_gap(
         args.gap_mhz,
         "MHz",
@@ -214,6 +216,26 @@ def _sweep_options(args: argparse.Namespace) -> tuple[Path, dict]:
     return out, {"checkpoint": out / "checkpoint" if args.resume else None, "progress": not args.quiet}
 
 
+def _design_on_device(args: argparse.Namespace) -> int:
+    """``design --device file.toml``: N-level design on a fluxonium, leakage beside the error."""
+    from .devices import design_multilevel
+    from .devices.config import load_device
+
+    spectrum = load_device(args.device)
+    device = spectrum.device(max_amplitude=args.max_amplitude, min_frequency=args.min_frequency, max_frequency=args.max_frequency)
+    target = tuple(float(v) for v in args.target.split(",")) if "," in args.target else args.target
+    result = design_multilevel(target, spectrum, device=device, n_refine=args.refine)
+    print(f"target {result.target.name} on {spectrum.name}: gap {spectrum.gap_ghz * 1e3:.3f} MHz, "
+          f"{spectrum.levels} levels, third level {spectrum.third_level():.3f} gaps above the qubit midpoint")
+    print("\n".join(result.table().splitlines()[: args.show + 1]))
+    two = result.two_level_best
+    print(f"\ntwo-level design in the {spectrum.levels}-level model: total error {two.total_error:.2e}, "
+          f"leakage {two.leakage:.2e}, {two.to_physical()['duration_ns']:.3f} ns")
+    Path(args.json).write_text(json.dumps([c.to_physical() for c in result.candidates], indent=2))
+    print(f"wrote {args.json}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lzsm-gates", description="Fast LZSM gates on small-gap qubits.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -227,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--refine", type=int, default=3, help="refine this many top candidates exactly (default 3)")
     d.add_argument("--show", type=int, default=10, help="rows of the table")
     d.add_argument("--json", default="design.json", help="output JSON file")
+    d.add_argument("--device", default=None, help="fluxonium TOML file (EJ, EC, EL, flux, cutoff, N): N-level design with leakage")
     p = _map_parser(sub, "map", "P(A, omega) maps, approximation errors and their figures", "lzsm_map_out",
                     ("--amplitude", ["0.1", "8", "160"], "amplitude grid A/Delta"),
                     ("--frequency", ["0.5", "8", "160"], "frequency grid omega/Delta"))
