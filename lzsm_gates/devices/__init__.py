@@ -18,6 +18,15 @@ from .leakage import (
     virtual_z_phases,
 )
 from .design import MultilevelDesign, MultilevelDesignResult, design_multilevel, evaluate_pulse
+from .noise import (
+    DielectricSpectralDensity,
+    OpenSystemScore,
+    device_couplings,
+    open_system_score,
+    rank_open_system,
+    subspace_channel_error,
+)
+from .config import load_device
 
 __all__ = [
     "MultilevelSpectrum",
@@ -39,4 +48,11 @@ __all__ = [
     "MultilevelDesignResult",
     "design_multilevel",
     "evaluate_pulse",
+    "DielectricSpectralDensity",
+    "OpenSystemScore",
+    "device_couplings",
+    "open_system_score",
+    "rank_open_system",
+    "subspace_channel_error",
+    "load_device",
 ]
