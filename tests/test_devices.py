@@ -160,3 +160,18 @@ def test_multilevel_design_beats_two_level_design(close_device):
     # independent route: adaptive qiskit-dynamics solve of the N-level pulse
     u = best.pulse.simulate(close_device.model(5))
     assert subspace_gate_error(u, best.target.matrix) == pytest.approx(best.total_error, rel=1e-4, abs=1e-9)
+
+
+def test_perturbative_leakage_is_the_weak_drive_limit(close_device):
+    from lzsm_gates.devices import leakage_bound, leakage_onset, perturbative_leakage
+
+    model = close_device.model(6)
+    for w in (0.7, 3.0):
+        exact = float(leakage(period_propagator(model, 0.01, w)))
+        assert exact / float(perturbative_leakage(model, 0.01, w)) == pytest.approx(1.0, abs=2e-3)
+    # the first-order bound predicts the onset of 1e-4 leakage on the moderate fluxonium within a factor 1.5,
+    # where the third-level rule of thumb overestimates it threefold
+    moderate = fluxonium(4.2, 1.0, 0.5, levels=5)
+    onset = leakage_onset(moderate.model(), 2.0, 1e-4, max_amplitude=10.0, num=101)
+    assert 1 / 1.5 < float(leakage_bound(moderate.model(), 2.0, 1e-4)) / onset < 1.5
+    assert moderate.third_level() > 2.5 * onset

@@ -9,8 +9,10 @@ from .scqubits_models import CUTOFF_TOL, composite_qubit, fluxonium
 from .ladder import kerr_ladder
 from .leakage import (
     leakage,
+    leakage_bound,
     leakage_map,
     leakage_onset,
+    perturbative_leakage,
     pattern_search,
     seepage,
     subspace_block,
@@ -39,6 +41,8 @@ __all__ = [
     "leakage",
     "leakage_map",
     "leakage_onset",
+    "leakage_bound",
+    "perturbative_leakage",
     "pattern_search",
     "seepage",
     "subspace_block",

@@ -31,7 +31,21 @@ The gates paper's rule of thumb bounds the amplitude by the third level,
 :math:`A \lesssim (E_2 - \bar E)/\Delta` with :math:`\bar E` the qubit
 midpoint (:meth:`~lzsm_gates.devices.spectrum.MultilevelSpectrum.third_level`);
 :func:`leakage_onset` measures the amplitude where the leakage actually
-starts, to test it.
+starts, to test it.  What replaces it is the first-order (Dyson) leakage of
+one sine period, :func:`perturbative_leakage`,
+
+.. math::
+
+    L^{(1)} = \frac{A^2}{d}\sum_{k\in P}\sum_{j\notin P} |V_{jk}|^2
+              \left|\frac{2\omega\sin(\nu_{jk}T/2)}{\nu_{jk}^2 - \omega^2}\right|^2,
+    \qquad \nu_{jk} = E_j - E_k,
+
+(:math:`V` in the normalised units of the model): the one-period pulse is
+not band-limited, its spectrum falls as :math:`\omega/(\nu^2 - \omega^2)`,
+so leakage grows as :math:`A^2` from the first transition out of the
+subspace and falls as the square of that transition over the drive
+frequency, not as a sharp threshold at :math:`E_2`.
+:func:`leakage_bound` inverts it for an allowed leakage.
 """
 
 from __future__ import annotations
@@ -56,6 +70,8 @@ __all__ = [
     "pattern_search",
     "leakage_map",
     "leakage_onset",
+    "perturbative_leakage",
+    "leakage_bound",
 ]
 
 
@@ -311,3 +327,36 @@ def leakage_onset(
             lo = mid
     return 0.5 * (lo + hi)
 
+
+
+def perturbative_leakage(
+    model: DrivenModel, amplitude: np.ndarray | float, frequency: np.ndarray | float, subspace: Sequence[int] = (0, 1)
+) -> np.ndarray:
+    r"""First-order leakage :math:`L^{(1)}(A, \omega)` of one drive period (module docstring), batched.
+
+    Valid while :math:`L^{(1)} \ll 1`; it neglects the driven dynamics inside
+    the subspace, so it is exact only as :math:`A \to 0` and an estimate at
+    operating amplitudes (compare :func:`leakage`).  Needs a diagonal
+    :math:`H_0` (a model in the eigenbasis).
+    """
+    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
+    h0 = model.static
+    if np.max(np.abs(h0 - np.diag(np.diag(h0)))) > 0:
+        raise LZSMInputError("perturbative_leakage needs a model with a diagonal static part (eigenbasis)")
+    idx = _subspace(subspace, model.dim)
+    rest = _complement(idx, model.dim)
+    e = np.diag(h0).real
+    nu = e[rest][:, None] - e[idx][None, :]  # (N - d, d)
+    v2 = np.abs(model.drive_operator[np.ix_(rest, idx)]) ** 2
+    w_ = w[..., None, None]
+    period = 2 * np.pi / w_
+    den = nu**2 - w_**2
+    resonant = np.abs(den) < 1e-12
+    weight = np.where(resonant, period / 2, 2 * w_ * np.abs(np.sin(nu * period / 2)) / np.where(resonant, 1.0, np.abs(den)))
+    return a**2 * np.sum(v2 * weight**2, axis=(-1, -2)) / idx.size
+
+
+def leakage_bound(model: DrivenModel, frequency: np.ndarray | float, goal: float = 1e-4, subspace: Sequence[int] = (0, 1)) -> np.ndarray:
+    r"""Amplitude where :math:`L^{(1)}` reaches ``goal``: :math:`A = \sqrt{\mathrm{goal}/L^{(1)}(1, \omega)}` (the replacement rule)."""
+    g = float(check_positive("goal", goal))
+    return np.sqrt(g / perturbative_leakage(model, 1.0, frequency, subspace))
