@@ -5,7 +5,7 @@ package is cheap.
 """
 
 from .spectrum import MultilevelSpectrum, compare_spectra, eigenbasis_spectrum
-from .scqubits_models import CUTOFF_TOL, composite_qubit, fluxonium
+from .scqubits_models import CUTOFF_TOL, composite_qubit, coupled_fluxoniums, fluxonium
 from .ladder import kerr_ladder
 from .leakage import (
     leakage,
@@ -29,6 +29,7 @@ from .noise import (
     subspace_channel_error,
 )
 from .config import load_device
+from .two_qubit import COMPUTATIONAL_LABELS, BSwapMultilevel, design_bswap_multilevel, two_qubit_model
 
 __all__ = [
     "MultilevelSpectrum",
@@ -59,4 +60,9 @@ __all__ = [
     "rank_open_system",
     "subspace_channel_error",
     "load_device",
+    "coupled_fluxoniums",
+    "COMPUTATIONAL_LABELS",
+    "BSwapMultilevel",
+    "design_bswap_multilevel",
+    "two_qubit_model",
 ]

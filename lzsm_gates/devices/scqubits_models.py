@@ -1,4 +1,4 @@
-r"""Device spectra from scqubits: a fluxonium, and a composite qubit of two coupled transmons.
+r"""Device spectra from scqubits: a fluxonium, a composite qubit of two coupled transmons, two coupled fluxoniums.
 
 scqubits (Groszkowski & Koch 2021) builds the device Hamiltonians; this
 module diagonalises them and keeps the lowest :math:`N` levels with the
@@ -46,7 +46,7 @@ import numpy as np
 from ..units import LZSMInputError, check_finite, check_positive
 from .spectrum import MultilevelSpectrum, compare_spectra, eigenbasis_spectrum
 
-__all__ = ["fluxonium", "composite_qubit", "CUTOFF_TOL"]
+__all__ = ["fluxonium", "composite_qubit", "coupled_fluxoniums", "CUTOFF_TOL"]
 
 CUTOFF_TOL = 1e-9
 """Default largest relative change of the kept spectrum when the basis cutoff is enlarged."""
@@ -186,18 +186,101 @@ def composite_qubit(
     label = name or f"composite(EJ={e['EJ1']:g}/{e['EJ2']:g}, EC={e['EC1']:g}/{e['EC2']:g}, g={g:g})"
     scq = _scqubits()
 
-    def bare(ej: float, ec: float, ng: float, cut: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
-        t = scq.Transmon(EJ=ej, EC=ec, ng=ng, ncut=cut, truncated_dim=dim)
-        evals, evecs = t.eigensys(evals_count=dim)
-        return evals, t.matrixelement_table("n_operator", evecs=evecs, evals_count=dim)
-
     def build(cut: int) -> MultilevelSpectrum:
         dim = int(truncated_dim) + (cut - int(ncut))
-        e1, n1 = bare(e["EJ1"], e["EC1"], float(ng1), cut, dim)
-        e2, n2 = bare(e["EJ2"], e["EC2"], float(ng2), cut, dim)
-        eye = np.eye(dim)
-        h = np.kron(np.diag(e1), eye) + np.kron(eye, np.diag(e2)) + g * np.kron(n1, n2)
-        ops = {"n1": np.kron(n1, eye), "n2": np.kron(eye, n2)}
-        return eigenbasis_spectrum(h, ops, levels, drive, name=label, parameters=params)
+        t1 = scq.Transmon(EJ=e["EJ1"], EC=e["EC1"], ng=float(ng1), ncut=cut, truncated_dim=dim)
+        t2 = scq.Transmon(EJ=e["EJ2"], EC=e["EC2"], ng=float(ng2), ncut=cut, truncated_dim=dim)
+        return _product_spectrum(_bare(t1, dim, ("n",)), _bare(t2, dim, ("n",)), g, "n", drive, levels, label, params)
 
     return _converged(build, int(ncut), tol, "ncut and truncated_dim")
+
+
+def _bare(qubit: Any, dim: int, names: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Bare energies and operators (``"phi"``, ``"n"``) of an scqubits qubit in its lowest ``dim`` eigenstates."""
+    evals, evecs = qubit.eigensys(evals_count=dim)
+    return evals, {k: qubit.matrixelement_table(f"{k}_operator", evecs=evecs, evals_count=dim) for k in names}
+
+
+def _product_spectrum(
+    bare1: tuple[np.ndarray, dict[str, np.ndarray]], bare2: tuple[np.ndarray, dict[str, np.ndarray]], coupling: float,
+    coupling_operator: str, drive: str, levels: int, name: str, params: dict[str, Any],
+) -> MultilevelSpectrum:
+    r"""Dressed spectrum of :math:`H_1\otimes 1 + 1\otimes H_2 + g\,O_1\otimes O_2` in the bare eigenbases.
+
+    Operators: each subsystem's ``"<op>1"``, ``"<op>2"``, and ``"coupling"`` = :math:`O_1\otimes O_2`.
+    """
+    (e1, ops1), (e2, ops2) = bare1, bare2
+    eye1, eye2 = np.eye(e1.size), np.eye(e2.size)
+    coupler = np.kron(ops1[coupling_operator], ops2[coupling_operator])
+    h = np.kron(np.diag(e1), eye2) + np.kron(eye1, np.diag(e2)) + coupling * coupler
+    ops = {f"{k}1": np.kron(o, eye2) for k, o in ops1.items()}
+    ops.update({f"{k}2": np.kron(eye1, o) for k, o in ops2.items()})
+    ops["coupling"] = coupler
+    return eigenbasis_spectrum(h, ops, levels, drive, name=name, parameters=params, product_dims=(e1.size, e2.size))
+
+
+def coupled_fluxoniums(
+    qubit1: dict[str, float],
+    qubit2: dict[str, float],
+    coupling: float = 0.0,
+    *,
+    kind: Literal["inductive", "capacitive"] = "inductive",
+    levels: int = 10,
+    cutoff: int = 110,
+    truncated_dim: int = 8,
+    tol: float | None = 1e-7,
+    name: str | None = None,
+) -> MultilevelSpectrum:
+    r"""Two fluxoniums with a parametrically driven coupler: the multi-level :math:`\sqrt{\mathrm{bSWAP}}` device.
+
+    .. math::
+
+        H = H_{F1}\otimes 1 + 1\otimes H_{F2} + (g + a(t))\, O_1\otimes O_2 ,
+        \qquad O = \varphi\ (\text{inductive}) \text{ or } n\ (\text{capacitive}),
+
+    each fluxonium truncated to ``truncated_dim`` bare levels (scqubits'
+    ``eigensys`` and ``matrixelement_table``), a static coupling :math:`g`
+    (GHz, may be 0) and the drive on the coupler, operator ``"coupling"``.
+    Levels are labelled by their dominant bare product state (``"00"``,
+    ``"01"``, ...).  See :func:`~lzsm_gates.devices.two_qubit.two_qubit_model`
+    for the driven model.
+
+    Parameters
+    ----------
+    qubit1, qubit2 : dict
+        ``EJ``, ``EC``, ``EL`` in GHz and optional ``flux`` (default 0.5).
+    coupling : float
+        Static :math:`g` in GHz.
+    kind : {"inductive", "capacitive"}
+    levels : int
+        Dressed levels kept.
+    cutoff, truncated_dim : int
+        Oscillator basis of each fluxonium, and bare levels kept of each.
+    tol : float or None
+        Convergence tolerance in ``truncated_dim`` (``None`` skips the check).
+    """
+    if kind not in ("inductive", "capacitive"):
+        raise LZSMInputError(f"kind must be 'inductive' or 'capacitive', got {kind!r}")
+    qs = []
+    for label, q in (("qubit1", qubit1), ("qubit2", qubit2)):
+        unknown = set(q) - {"EJ", "EC", "EL", "flux"}
+        if unknown or not {"EJ", "EC", "EL"} <= set(q):
+            raise LZSMInputError(f"{label} must give EJ, EC, EL (GHz) and optionally flux, got keys {sorted(q)}")
+        qs.append({k: float(check_positive(f"{label}[{k!r}]", q[k])) for k in ("EJ", "EC", "EL")} | {"flux": float(check_finite(f"{label}['flux']", q.get("flux", 0.5)))})
+    g = float(check_finite("coupling", coupling))
+    _check_cutoff("truncated_dim", truncated_dim, 2)
+    if not isinstance(levels, (int, np.integer)) or levels > truncated_dim**2:
+        raise LZSMInputError(f"levels must be an integer <= truncated_dim**2 = {truncated_dim ** 2}, got {levels!r}")
+    op = "phi" if kind == "inductive" else "n"
+    params = {"qubit1": qs[0], "qubit2": qs[1], "coupling": g, "kind": kind, "cutoff": int(cutoff), "truncated_dim": int(truncated_dim)}
+    label = name or f"coupled fluxoniums ({kind}, g={g:g} GHz)"
+    scq = _scqubits()
+
+    def build(dim: int) -> MultilevelSpectrum:
+        bares = [
+            _bare(scq.Fluxonium(EJ=q["EJ"], EC=q["EC"], EL=q["EL"], flux=q["flux"], cutoff=int(cutoff), truncated_dim=dim), dim, ("phi", "n"))
+            for q in qs
+        ]
+        return _product_spectrum(bares[0], bares[1], g, op, "coupling", levels, label, params)
+
+    return _converged(build, int(truncated_dim), tol, "truncated_dim")

@@ -80,6 +80,9 @@ class MultilevelSpectrum:
         Label for reports.
     parameters : dict
         The device parameters it was built from (for reports and reproducibility).
+    labels : tuple of str
+        Name of each level: its index, or for a product of two subsystems the
+        bare product state ``"jk"`` with the largest overlap.
     """
 
     energies: np.ndarray
@@ -87,6 +90,7 @@ class MultilevelSpectrum:
     drive: str
     name: str = "device"
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         e = np.asarray(self.energies, dtype=float)
@@ -104,6 +108,10 @@ class MultilevelSpectrum:
             raise LZSMInputError(f"the drive operator {self.drive!r} does not couple the qubit levels (V01 = 0)")
         object.__setattr__(self, "energies", e)
         object.__setattr__(self, "operators", ops)
+        labels = tuple(self.labels) or tuple(str(k) for k in range(e.size))
+        if len(labels) != e.size:
+            raise LZSMInputError(f"labels must name all {e.size} levels, got {len(labels)}")
+        object.__setattr__(self, "labels", labels)
 
     @property
     def levels(self) -> int:
@@ -134,7 +142,13 @@ class MultilevelSpectrum:
         """The lowest ``levels`` levels."""
         n = _check_levels(levels, self.levels)
         ops = {k: v[:n, :n] for k, v in self.operators.items()}
-        return MultilevelSpectrum(self.energies[:n], ops, self.drive, self.name, dict(self.parameters))
+        return MultilevelSpectrum(self.energies[:n], ops, self.drive, self.name, dict(self.parameters), self.labels[:n])
+
+    def index(self, label: str) -> int:
+        """Level index of a label (e.g. ``"11"`` for a product device)."""
+        if label not in self.labels:
+            raise LZSMInputError(f"no level labelled {label!r} among the kept levels {self.labels}")
+        return self.labels.index(label)
 
     def operator(self, name: str, levels: int | None = None) -> np.ndarray:
         """Operator ``name`` in the lowest ``levels`` eigenstates (default all)."""
@@ -158,7 +172,7 @@ class MultilevelSpectrum:
         parity = np.diag(signs) if np.all(np.abs(v[same]) <= _PARITY_TOL) else None
         if parity is not None:
             v = np.where(same, 0.0, v)
-        return DrivenModel(static, v, "sin", labels=tuple(str(k) for k in range(n)), parity=parity)
+        return DrivenModel(static, v, "sin", labels=self.labels[:n], parity=parity)
 
     def device(self, **kwargs: Any) -> Device:
         """A :class:`~lzsm_gates.units.Device` with this gap (keyword arguments set the bounds)."""
@@ -178,6 +192,7 @@ def eigenbasis_spectrum(
     *,
     name: str = "device",
     parameters: Mapping[str, Any] | None = None,
+    product_dims: tuple[int, int] | None = None,
 ) -> MultilevelSpectrum:
     r"""Diagonalise a device Hamiltonian and express its operators in the lowest ``levels`` eigenstates.
 
@@ -191,6 +206,10 @@ def eigenbasis_spectrum(
         Number of eigenstates kept, :math:`2 \le N \le D`.
     drive : str
         Key of ``operators`` that the control drives.
+    product_dims : (int, int), optional
+        For a Hamiltonian on a product of two subsystems (bare eigenbases,
+        subsystem 1 left), label each level by the product state
+        :math:`|jk\rangle` of largest overlap.
 
     Returns
     -------
@@ -207,7 +226,11 @@ def eigenbasis_spectrum(
     if abs(v01) > 0:
         vecs[:, 1] *= np.conj(v01) / abs(v01)
     ops = {k: vecs.conj().T @ np.asarray(o) @ vecs for k, o in operators.items()}
-    return MultilevelSpectrum(energies[:n], ops, drive, name, dict(parameters or {}))
+    labels: tuple[str, ...] = ()
+    if product_dims is not None:
+        best = np.argmax(np.abs(vecs), axis=0)
+        labels = tuple(f"{i // product_dims[1]}{i % product_dims[1]}" for i in best)
+    return MultilevelSpectrum(energies[:n], ops, drive, name, dict(parameters or {}), labels)
 
 
 def compare_spectra(coarse: MultilevelSpectrum, fine: MultilevelSpectrum, tol: float, what: str) -> float:
