@@ -21,8 +21,8 @@ Q2 = dict(EJ=4.25, EC=1.0, EL=0.5)
 
 
 def test_coupled_fluxoniums_match_full_product_space():
-    g, cutoff = 0.05, 30
-    spec = coupled_fluxoniums(Q1, Q2, g, levels=6, cutoff=cutoff, truncated_dim=24, tol=1e-9)
+    g, cutoff = 0.02, 32
+    spec = coupled_fluxoniums(Q1, Q2, g, levels=6, cutoff=cutoff, truncated_dim=20, tol=1e-9)
     f1, f2 = (scq.Fluxonium(**q, flux=0.5, cutoff=cutoff) for q in (Q1, Q2))
     eye = np.eye(cutoff)
     h = np.kron(f1.hamiltonian(), eye) + np.kron(eye, f2.hamiltonian()) + g * np.kron(f1.phi_operator(), f2.phi_operator())

@@ -271,6 +271,8 @@ def coupled_fluxoniums(
     _check_cutoff("truncated_dim", truncated_dim, 2)
     if not isinstance(levels, (int, np.integer)) or levels > truncated_dim**2:
         raise LZSMInputError(f"levels must be an integer <= truncated_dim**2 = {truncated_dim ** 2}, got {levels!r}")
+    largest = int(truncated_dim) + (max(10, int(truncated_dim) // 4) if tol is not None else 0)
+    _check_cutoff("cutoff", cutoff, largest)  # the convergence check needs this many bare levels
     op = "phi" if kind == "inductive" else "n"
     params = {"qubit1": qs[0], "qubit2": qs[1], "coupling": g, "kind": kind, "cutoff": int(cutoff), "truncated_dim": int(truncated_dim)}
     label = name or f"coupled fluxoniums ({kind}, g={g:g} GHz)"
