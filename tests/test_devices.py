@@ -64,7 +64,7 @@ def test_fluxonium_two_level_truncation_is_the_qubit_model():
 
 def test_composite_qubit_matches_full_product_space():
     """Against the full two-transmon Hamiltonian in the product charge basis (no bare truncation)."""
-    ej1, ec1, ej2, ec2, g, ncut = 15.0, 0.3, 11.0, 0.3, 0.08, 12
+    ej1, ec1, ej2, ec2, g, ncut = 15.0, 0.3, 11.0, 0.3, 0.08, 10
     spec = composite_qubit(ej1, ec1, ej2, ec2, g, levels=5, ncut=ncut)
     t1 = scq.Transmon(EJ=ej1, EC=ec1, ng=0.0, ncut=ncut)
     t2 = scq.Transmon(EJ=ej2, EC=ec2, ng=0.0, ncut=ncut)
