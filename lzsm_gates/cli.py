@@ -345,6 +345,8 @@ def _design(args: argparse.Namespace) -> int:
     if args.min_frequency >= args.max_frequency:
         raise CLIError(f"--min-frequency ({args.min_frequency:g}) must be below --max-frequency ({args.max_frequency:g})")
     json_path = _check_writable(Path(args.json), "--json", args.force)
+    if args.device:
+        return _design_on_device(args, json_path)
     device = Device.from_gap(
         args.gap_mhz,
         "MHz",
@@ -378,6 +380,32 @@ def _design(args: argparse.Namespace) -> int:
         f"exact gate error {best.exact_error:.1e}"
     )
     json_path.write_text(result.to_json())
+    print(f"wrote {json_path}")
+    return 0
+
+
+def _design_on_device(args: argparse.Namespace, json_path: Path) -> int:
+    """``design --device file.toml``: N-level design on a fluxonium, leakage beside the error."""
+    from .devices import design_multilevel
+    from .devices.config import load_device
+
+    spectrum = load_device(args.device)
+    device = spectrum.device(max_amplitude=args.max_amplitude, min_frequency=args.min_frequency, max_frequency=args.max_frequency)
+    result = design_multilevel(args.target, spectrum, device=device, n_refine=args.refine)
+    print(f"target {result.target.name} on {spectrum.name}: gap {spectrum.gap_ghz * 1e3:.3f} MHz, "
+          f"{spectrum.levels} levels, third level {spectrum.third_level():.3f} gaps above the qubit midpoint")
+    print("\n".join(result.table().splitlines()[: args.show + 1]))
+    two = result.two_level_best
+    print(f"\ntwo-level design in the {spectrum.levels}-level model: total error {two.total_error:.2e}, "
+          f"leakage {two.leakage:.2e}, {two.to_physical()['duration_ns']:.3f} ns")
+    best = result.candidates[0]
+    if not math.isfinite(best.total_error) or best.total_error > args.max_error:
+        raise CLIError(
+            f"the best {spectrum.levels}-level operating point has total error {best.total_error:.2e} (leakage "
+            f"{best.leakage:.2e}) > --max-error {args.max_error:g}; {json_path} was not written "
+            "(relax --max-error to accept it, or widen the device limits)"
+        )
+    json_path.write_text(json.dumps([c.to_physical() for c in result.candidates], indent=2))
     print(f"wrote {json_path}")
     return 0
 
@@ -538,6 +566,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--max-error", type=_positive, default=1e-8,
                    help="fail if the best point's exact gate error exceeds this (default 1e-8)")
     d.add_argument("--json", default="design.json", help="output JSON file (default design.json)")
+    d.add_argument("--device", default=None,
+                   help="fluxonium TOML file (EJ, EC, EL in GHz, flux, cutoff, N): N-level design, leakage beside the error")
     _output_flags(d)
 
     p = _map_parser(sub, "map", "P(A, omega) maps, approximation errors and their figures", "lzsm_map_out",
