@@ -2,19 +2,14 @@ r"""Compiled (numba) kernels of the sixth-order Magnus propagator; private to :m
 
 The kernels integrate :math:`H(t) = H_0 + a(t)V`, :math:`a(t) = c + A\sin(\omega t + \phi_0)`
 (:math:`\phi_0 = \pi/2` for a cosine drive, :math:`c` a per-point static offset), with the step rule
-and exponent of :mod:`lzsm_gates.propagate`.  The Hermitian step exponent :math:`K = i\Omega` is a
-fixed linear combination
+and exponent of :mod:`lzsm_gates.propagate`.  The Hermitian step exponent :math:`K = i\Omega` is
 
 .. math::
 
-    K = \sum_{m=0}^{10} \mu_m(b_1, b_2, b_3)\, C_m(h)
+    K = \sum_{j=0}^{13} \nu_j(h, a_1, a_2, a_3)\, B_j
 
-of eleven per-segment matrices :math:`C_m(h)` (powers of :math:`h` times the commutator table of
-:math:`H_0, V`, built by :func:`segment_columns` from the fourteen fixed matrices ``basis``) with
-the monomials :math:`\mu = (1,\ b_1 + b_3/12,\ \hat y_i \hat z_j)`,
-:math:`\hat y = (1, 20 b_1 + b_3, b_2)`, :math:`\hat z = (b_2, b_3, b_1 b_2)` of the Gauss-Legendre
-combinations :math:`b_1 = a_2`, :math:`b_2 = \tfrac{\sqrt{15}}{3}(a_3 - a_1)`,
-:math:`b_3 = \tfrac{10}{3}(a_3 - 2a_2 + a_1)` (see ``propagate._magnus_basis``).
+with the fourteen fixed matrices ``basis`` :math:`B_j` of the model (``propagate._MagnusAlgebra``)
+and the scalar weights of :func:`step_weights`.
 
 * d = 2 (:func:`evolve_su2`): ``basis`` holds the real Pauli coordinates
   :math:`(k_0, k_x, k_y, k_z)` of each matrix; a step is the quaternion
@@ -48,48 +43,36 @@ _SQRT15 = math.sqrt(15.0)
 _C1 = 0.5 - _SQRT15 / 10
 _C3 = 0.5 + _SQRT15 / 10
 _TOL = 2.0**-53
+_COS_TAYLOR = tuple((-1) ** m / math.factorial(2 * m) for m in range(9))
+_SINC_TAYLOR = tuple((-1) ** m / math.factorial(2 * m + 1) for m in range(9))
 
 
-def segment_columns(basis: np.ndarray, h: float, columns: np.ndarray) -> None:
-    """The eleven per-segment matrices :math:`C_m(h)` from the fourteen fixed ones.
+def step_weights(h: float, a1: float, a2: float, a3: float, nu: np.ndarray) -> None:
+    r"""The fourteen weights :math:`\nu_j` of :math:`K = \sum_j \nu_j B_j` for one step.
 
-    Plain numpy code (``h`` may be an array broadcasting against ``basis[0]``), compiled for the kernels.
+    From the step :math:`h` and the drive coefficients :math:`a_{1,2,3}` at the three Gauss nodes:
+    :math:`\nu_0 = h`, :math:`\nu_1 = h(b_1 + b_3/12)`, :math:`\nu_{2+4i+j} = y_i z_j` with
+    :math:`y = (h,\ h(20b_1 + b_3),\ h^2 b_2)`, :math:`z = (hb_2,\ h^2b_3,\ h^3b_2,\ h^3b_1b_2)`.
+    Plain arithmetic, so it serves scalars (compiled kernels) and arrays (numpy route) alike.
     """
-    columns[0] = h * basis[0]
-    columns[1] = h * basis[1]
-    for i in range(3):
-        e = 1 if i < 2 else 2
-        he = h**e
-        columns[2 + 3 * i] = he * h * basis[2 + 4 * i] + he * h**3 * basis[4 + 4 * i]
-        columns[3 + 3 * i] = he * h * h * basis[3 + 4 * i]
-        columns[4 + 3 * i] = he * h**3 * basis[5 + 4 * i]
-
-
-def step_monomials(a1: float, a2: float, a3: float, mu: np.ndarray) -> None:
-    r"""The eleven scalars :math:`\mu_m` of one step from the drive values at the three nodes (scalars or arrays)."""
     b1 = a2
     b2 = (_SQRT15 / 3) * (a3 - a1)
     b3 = (10.0 / 3) * (a3 - 2 * a2 + a1)
-    y1 = 20 * b1 + b3
-    z2 = b1 * b2
-    mu[0] = 1.0
-    mu[1] = b1 + b3 / 12
-    mu[2] = b2
-    mu[3] = b3
-    mu[4] = z2
-    mu[5] = y1 * b2
-    mu[6] = y1 * b3
-    mu[7] = y1 * z2
-    mu[8] = b2 * b2
-    mu[9] = b2 * b3
-    mu[10] = b2 * z2
+    h2 = h * h
+    h3 = h2 * h
+    y = (h, h * (20 * b1 + b3), h2 * b2)
+    z = (h * b2, h2 * b3, h3 * b2, h3 * b1 * b2)
+    nu[0] = h
+    nu[1] = h * (b1 + b3 / 12)
+    for i in range(3):
+        for j in range(4):
+            nu[2 + 4 * i + j] = y[i] * z[j]
 
 
 #: True when the kernels below are compiled (numba importable); otherwise they are never called.
 compiled = numba is not None
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy") if compiled else (lambda fn: fn)
-_segment_columns = _jit(segment_columns)
-_step_monomials = _jit(step_monomials)
+_step_weights = _jit(step_weights)
 
 
 @_jit
@@ -111,6 +94,22 @@ def _advance(rot_c: float, rot_s: float, sines: np.ndarray, cosines: np.ndarray)
 
 
 @_jit
+def _cos_sinc(x: float) -> tuple[float, float]:
+    r""":math:`\cos n` and :math:`\sin n / n` of :math:`n = \sqrt{x}`.
+
+    For :math:`n \le 1/2` (every step of the step rule) by their Taylor series through :math:`n^{16}`
+    (remainder below :math:`0.5^{18}/18! < 10^{-21}`), else from ``math``.
+    """
+    if x > 0.25:
+        n = math.sqrt(x)
+        return math.cos(n), math.sin(n) / n
+    c, s = _COS_TAYLOR, _SINC_TAYLOR  # Horner in x = n^2
+    cos = c[0] + x * (c[1] + x * (c[2] + x * (c[3] + x * (c[4] + x * (c[5] + x * (c[6] + x * (c[7] + x * c[8])))))))
+    sinc = s[0] + x * (s[1] + x * (s[2] + x * (s[3] + x * (s[4] + x * (s[5] + x * (s[6] + x * (s[7] + x * s[8])))))))
+    return cos, sinc
+
+
+@_jit
 def evolve_su2(
     basis: np.ndarray,
     phase: float,
@@ -126,51 +125,42 @@ def evolve_su2(
 
     ``basis`` (14, 4) holds the Pauli coordinates :math:`(k_0, k_x, k_y, k_z)` of the fixed matrices.
     """
-    columns = np.empty((11, 4))
-    mu = np.empty(11)
+    nu = np.empty(14)
     sines = np.empty(3)
     cosines = np.empty(3)
     for p in index:
         w = frequency[p]
+        a = amplitude[p]
+        c = offset[p]
         period = 2 * math.pi / w
         q0, qx, qy, qz, phi = 1.0, 0.0, 0.0, 0.0, 0.0
         done = 0.0
         for k in range(fractions.size):
             span = fractions[k] - done
             n_seg = max(int(math.ceil(steps[p] * span - 1e-9)), 1) if span > 0 else 0
-            if n_seg > 0:
-                h = span * period / n_seg
-                t0 = done * period
-                _segment_columns(basis, h, columns)
-                rot_c, rot_s = math.cos(w * h), math.sin(w * h)
-                for s in range(n_seg):
-                    if s % RESEED == 0:
-                        _seed(w, phase, t0 + s * h, h, sines, cosines)
-                    else:
-                        _advance(rot_c, rot_s, sines, cosines)
-                    a = amplitude[p]
-                    c = offset[p]
-                    _step_monomials(c + a * sines[0], c + a * sines[1], c + a * sines[2], mu)
-                    k0 = kx = ky = kz = 0.0
-                    for m in range(11):
-                        k0 += mu[m] * columns[m, 0]
-                        kx += mu[m] * columns[m, 1]
-                        ky += mu[m] * columns[m, 2]
-                        kz += mu[m] * columns[m, 3]
-                    norm = math.sqrt(kx * kx + ky * ky + kz * kz)
-                    if norm > 1e-4:
-                        sinc = math.sin(norm) / norm
-                    else:
-                        sinc = 1.0 - norm * norm / 6 * (1.0 - norm * norm / 20)
-                    e0 = math.cos(norm)
-                    ex, ey, ez = sinc * kx, sinc * ky, sinc * kz
-                    # (e0 - i e.s)(q0 - i q.s) = (e0 q0 - e.q) - i (e0 q + q0 e + e x q).s
-                    n0 = e0 * q0 - ex * qx - ey * qy - ez * qz
-                    nx = e0 * qx + q0 * ex + ey * qz - ez * qy
-                    ny = e0 * qy + q0 * ey + ez * qx - ex * qz
-                    nz = e0 * qz + q0 * ez + ex * qy - ey * qx
-                    q0, qx, qy, qz = n0, nx, ny, nz
-                    phi += k0
+            h = span * period / max(n_seg, 1)
+            rot_c, rot_s = math.cos(w * h), math.sin(w * h)
+            for s in range(n_seg):
+                if s % RESEED == 0:
+                    _seed(w, phase, done * period + s * h, h, sines, cosines)
+                else:
+                    _advance(rot_c, rot_s, sines, cosines)
+                _step_weights(h, c + a * sines[0], c + a * sines[1], c + a * sines[2], nu)
+                k0 = kx = ky = kz = 0.0
+                for m in range(14):
+                    k0 += nu[m] * basis[m, 0]
+                    kx += nu[m] * basis[m, 1]
+                    ky += nu[m] * basis[m, 2]
+                    kz += nu[m] * basis[m, 3]
+                e0, sinc = _cos_sinc(kx * kx + ky * ky + kz * kz)
+                ex, ey, ez = sinc * kx, sinc * ky, sinc * kz
+                # (e0 - i e.s)(q0 - i q.s) = (e0 q0 - e.q) - i (e0 q + q0 e + e x q).s
+                n0 = e0 * q0 - ex * qx - ey * qy - ez * qz
+                nx = e0 * qx + q0 * ex + ey * qz - ez * qy
+                ny = e0 * qy + q0 * ey + ez * qx - ex * qz
+                nz = e0 * qz + q0 * ez + ex * qy - ey * qx
+                q0, qx, qy, qz = n0, nx, ny, nz
+                phi += k0
             done = fractions[k]
             scale = 1.0 / math.sqrt(q0 * q0 + qx * qx + qy * qy + qz * qz)
             g = complex(math.cos(phi), -math.sin(phi)) * scale
@@ -178,6 +168,18 @@ def evolve_su2(
             out[p, k, 0, 1] = g * complex(-qy, -qx)
             out[p, k, 1, 0] = g * complex(qy, -qx)
             out[p, k, 1, 1] = g * complex(q0, qz)
+
+
+@_jit
+def _matmul(x: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
+    """``out = x @ y`` for small square complex matrices (no BLAS call overhead)."""
+    d = x.shape[0]
+    for i in range(d):
+        for j in range(d):
+            acc = 0j
+            for m in range(d):
+                acc += x[i, m] * y[m, j]
+            out[i, j] = acc
 
 
 @_jit
@@ -199,18 +201,19 @@ def expm_minus_i(k: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
     while term / (1.0 - norm / (degree + 2)) > _TOL:
         degree += 1
         term *= norm / (degree + 1)
-    x = k * complex(0.0, -(0.5**squarings))
-    # Horner: T = I + X/1 (I + X/2 (I + ... (I + X/m)))
+    scale = -(0.5**squarings)
+    # Horner: T = I + X/1 (I + X/2 (I + ... (I + X/m))), X = -i K / 2^s
     for i in range(d):
         for j in range(d):
             out[i, j] = 1.0 if i == j else 0.0
     for n in range(degree, 0, -1):
-        np.dot(x, out, tmp)
+        _matmul(k, out, tmp)
+        f = complex(0.0, scale / n)
         for i in range(d):
             for j in range(d):
-                out[i, j] = tmp[i, j] / n + (1.0 if i == j else 0.0)
+                out[i, j] = f * tmp[i, j] + (1.0 if i == j else 0.0)
     for _ in range(squarings):
-        np.dot(out, out, tmp)
+        _matmul(out, out, tmp)
         out[:, :] = tmp
 
 
@@ -231,8 +234,7 @@ def evolve_dense(
     ``basis`` (14, d, d) holds the fixed Hermitian matrices (complex).
     """
     d = basis.shape[1]
-    columns = np.empty((11, d, d), dtype=np.complex128)
-    mu = np.empty(11)
+    nu = np.empty(14)
     sines = np.empty(3)
     cosines = np.empty(3)
     kmat = np.empty((d, d), dtype=np.complex128)
@@ -241,6 +243,8 @@ def evolve_dense(
     u = np.empty((d, d), dtype=np.complex128)
     for p in index:
         w = frequency[p]
+        a = amplitude[p]
+        c = offset[p]
         period = 2 * math.pi / w
         u[:, :] = 0.0
         for i in range(d):
@@ -249,27 +253,22 @@ def evolve_dense(
         for k in range(fractions.size):
             span = fractions[k] - done
             n_seg = max(int(math.ceil(steps[p] * span - 1e-9)), 1) if span > 0 else 0
-            if n_seg > 0:
-                h = span * period / n_seg
-                t0 = done * period
-                _segment_columns(basis, h, columns)
-                rot_c, rot_s = math.cos(w * h), math.sin(w * h)
-                for s in range(n_seg):
-                    if s % RESEED == 0:
-                        _seed(w, phase, t0 + s * h, h, sines, cosines)
-                    else:
-                        _advance(rot_c, rot_s, sines, cosines)
-                    a = amplitude[p]
-                    c = offset[p]
-                    _step_monomials(c + a * sines[0], c + a * sines[1], c + a * sines[2], mu)
-                    for i in range(d):
-                        for j in range(d):
-                            acc = 0j
-                            for m in range(11):
-                                acc += mu[m] * columns[m, i, j]
-                            kmat[i, j] = acc
-                    expm_minus_i(kmat, step, tmp)
-                    np.dot(step, u, tmp)
-                    u[:, :] = tmp
+            h = span * period / max(n_seg, 1)
+            rot_c, rot_s = math.cos(w * h), math.sin(w * h)
+            for s in range(n_seg):
+                if s % RESEED == 0:
+                    _seed(w, phase, done * period + s * h, h, sines, cosines)
+                else:
+                    _advance(rot_c, rot_s, sines, cosines)
+                _step_weights(h, c + a * sines[0], c + a * sines[1], c + a * sines[2], nu)
+                for i in range(d):
+                    for j in range(d):
+                        acc = 0j
+                        for m in range(14):
+                            acc += nu[m] * basis[m, i, j]
+                        kmat[i, j] = acc
+                expm_minus_i(kmat, step, tmp)
+                _matmul(step, u, tmp)
+                u[:, :] = tmp
             done = fractions[k]
             out[p, k] = u

@@ -230,20 +230,17 @@ def _run_numpy(algebra: _MagnusAlgebra, phase: float, c, a, w, n_per, f) -> np.n
         idx = np.nonzero(ladder == n_group)[0]
         period = 2 * np.pi / w[idx]
         u = np.broadcast_to(np.eye(d, dtype=complex), (idx.size, d, d)).copy()
-        columns = np.empty((11, idx.size, d, d), dtype=complex)
-        mu = np.empty((11, idx.size))
+        nu = np.empty((14, idx.size))
         done = 0.0
         for k, fk in enumerate(f):
             span = fk - done
             n_seg = max(int(np.ceil(n_group * span - 1e-9)), 1) if span > 0 else 0
-            if n_seg:
-                h = span * period / n_seg
-                shared.segment_columns(algebra.basis, h[:, None, None], columns)
-                for step in range(n_seg):
-                    t = (done * period)[:, None] + (step + _NODES[None, :]) * h[:, None]
-                    drive = c[idx, None] + a[idx, None] * np.sin(w[idx, None] * t + phase)
-                    shared.step_monomials(drive[:, 0], drive[:, 1], drive[:, 2], mu)
-                    u = expm_hermitian(np.einsum("mb,mbij->bij", mu, columns)) @ u
+            h = span * period / max(n_seg, 1)
+            for step in range(n_seg):
+                t = (done * period)[:, None] + (step + _NODES[None, :]) * h[:, None]
+                drive = c[idx, None] + a[idx, None] * np.sin(w[idx, None] * t + phase)
+                shared.step_weights(h, drive[:, 0], drive[:, 1], drive[:, 2], nu)
+                u = expm_hermitian(np.einsum("mb,mij->bij", nu, algebra.basis)) @ u
             out[idx, k] = u
             done = fk
     return out
