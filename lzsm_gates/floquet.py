@@ -129,8 +129,8 @@ or of the Q = 0 tensor) give the period-averaged lab-frame state
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, fields
-from typing import Callable, Sequence, TypeVar
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 from scipy.linalg import expm
@@ -147,6 +147,7 @@ __all__ = [
     "Coupling",
     "FloquetWarning",
     "FloquetBasis",
+    "FloquetOptions",
     "FloquetRates",
     "FloquetSteadyState",
     "QubitRates",
@@ -170,7 +171,7 @@ SIDEBAND_TOL = 1e-9
 KERNEL_TOL = 1e-10
 _KMAX_MARGIN = 16
 _MIN_TIMES = 64
-_DEFAULT_CHUNK = 2048
+_CHUNK_BYTES = 1 << 26  # default chunks keep each (points, n_times, d, d) complex array near 64 MiB
 
 
 class FloquetWarning(UserWarning):
@@ -180,7 +181,89 @@ class FloquetWarning(UserWarning):
 _R = TypeVar("_R")
 
 
-def default_kmax(model: DrivenModel, amplitude: np.ndarray | float, frequency: np.ndarray | float) -> int:
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise LZSMInputError(f"{name} must be an integer in [{low}, inf), got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class FloquetOptions:
+    r"""Numerical settings of the Floquet solvers (frozen; results record the settings they used).
+
+    Attributes
+    ----------
+    kmax : int, optional
+        Sideband cutoff :math:`k_\max \ge 0` (default :func:`default_kmax` over the batch).
+    n_times : int, optional
+        Time samples per period, :math:`\ge 2` and :math:`\ge 2k_\max + 1` (default: a power of
+        two :math:`\ge 4(k_\max + 1)`, at least 64).
+    sideband_tol : float
+        Parseval weight outside :math:`|k| \le k_\max` (relative to :math:`\|X\|^2`) above which a
+        :class:`FloquetWarning` is issued.
+    chunk_size : int, optional
+        Points propagated together (default: as many as keep each array of propagators near 64 MiB,
+        :math:`16\,(n_\mathrm{times} + 1) d^2` bytes per point; see :meth:`points_per_chunk`).
+
+    Examples
+    --------
+    >>> FloquetOptions(kmax=32).n_times is None
+    True
+    >>> FloquetOptions.build(None, kmax=8, chunk_size=64).chunk_size
+    64
+    """
+
+    kmax: int | None = None
+    n_times: int | None = None
+    sideband_tol: float = SIDEBAND_TOL
+    chunk_size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kmax is not None:
+            object.__setattr__(self, "kmax", _check_int("kmax", self.kmax, 0))
+        if self.n_times is not None:
+            object.__setattr__(self, "n_times", _check_int("n_times", self.n_times, 2))
+        if self.chunk_size is not None:
+            object.__setattr__(self, "chunk_size", _check_int("chunk_size", self.chunk_size, 1))
+        tol = check_positive("sideband_tol", self.sideband_tol)
+        if tol.ndim != 0:
+            raise LZSMInputError(f"sideband_tol must be a scalar in (0, inf), got shape {tol.shape}")
+        object.__setattr__(self, "sideband_tol", float(tol))
+
+    @classmethod
+    def build(cls, options: "FloquetOptions | None" = None, **settings: Any) -> "FloquetOptions":
+        """``options`` (default: all defaults) with the given fields replaced; unknown fields are refused.
+
+        Raises
+        ------
+        LZSMInputError
+            If ``options`` is not a FloquetOptions or a setting is not one of its fields.
+        """
+        if options is None:
+            options = cls()
+        elif not isinstance(options, cls):
+            raise LZSMInputError(f"options must be a FloquetOptions, got {type(options).__name__}")
+        allowed = [f.name for f in fields(cls)]
+        unknown = sorted(set(settings) - set(allowed))
+        if unknown:
+            raise LZSMInputError(f"unknown Floquet option(s) {unknown}; allowed: {allowed}")
+        return replace(options, **settings) if settings else options
+
+    def points_per_chunk(self, dim: int) -> int:
+        """``chunk_size``, or the default for Hilbert-space dimension ``dim`` (needs ``kmax`` or ``n_times``)."""
+        if self.chunk_size is not None:
+            return self.chunk_size
+        n = self.n_times if self.n_times is not None else _default_times(self.kmax)
+        return max(1, _CHUNK_BYTES // (16 * (n + 1) * dim * dim))
+
+
+def default_kmax(
+    model: DrivenModel,
+    amplitude: np.ndarray | float,
+    frequency: np.ndarray | float,
+    *,
+    offset: np.ndarray | float = 0.0,
+) -> int:
     r"""Sideband cutoff that converges the rates for all given points.
 
     The Floquet modes carry harmonics up to about :math:`|A|\,\|V\|/\omega`
@@ -190,13 +273,25 @@ def default_kmax(model: DrivenModel, amplitude: np.ndarray | float, frequency: n
 
     .. math::
 
-        k_\max = \left\lceil \frac{E_\max - E_\min + 2|A|\,\|V\|}{\omega} \right\rceil + 16 .
+        k_\max = \left\lceil \frac{E_\max - E_\min + 2|A|\,\|V\|}{\omega} \right\rceil + 16 ,
+
+    maximised over the points; with a static drive ``offset`` :math:`c` (see
+    :func:`~lzsm_gates.propagate.evolve`) :math:`E` are the eigenvalues of :math:`H_0 + cV`.
     """
     a = np.abs(check_finite("amplitude", amplitude))
     w = check_positive("frequency", frequency)
-    energies = np.linalg.eigvalsh(model.static)
-    width = (energies[-1] - energies[0] + 2 * a * np.linalg.norm(model.drive_operator, 2)) / w
+    energies = np.linalg.eigvalsh(_static_parts(model, check_finite("offset", offset)))
+    spread = energies[..., -1] - energies[..., 0]
+    width = (np.max(spread) + 2 * a * np.linalg.norm(model.drive_operator, 2)) / w
     return int(np.ceil(np.max(width))) + _KMAX_MARGIN
+
+
+def _static_parts(model: DrivenModel, offset: np.ndarray) -> np.ndarray:
+    r"""The static Hamiltonians :math:`H_0 + cV` of the distinct offsets (``(d, d)`` when all are zero)."""
+    c = np.unique(offset)
+    if c.size == 1 and c[0] == 0:
+        return model.static
+    return model.static + c[:, None, None] * model.drive_operator
 
 
 def _default_times(kmax: int) -> int:
@@ -205,9 +300,7 @@ def _default_times(kmax: int) -> int:
 
 
 def _check_kmax(kmax: int) -> int:
-    if isinstance(kmax, bool) or not isinstance(kmax, (int, np.integer)) or kmax < 0:
-        raise LZSMInputError(f"kmax must be an integer in [0, inf), got {kmax!r}")
-    return int(kmax)
+    return _check_int("kmax", kmax, 0)
 
 
 def _couplings(couplings: Coupling | Sequence[Coupling], dim: int) -> list[tuple[np.ndarray, Bath]]:
@@ -267,12 +360,15 @@ class FloquetBasis:
     modes : ndarray, shape ``(*batch, n, d, d)``
         Column :math:`a` of ``modes[..., j, :, :]`` is :math:`|u_a(t_j)\rangle`,
         :math:`t_j = jT/n` (lab basis).
+    options : FloquetOptions, optional
+        The settings it was built with (``kmax``, ``n_times`` resolved).
     """
 
     amplitude: np.ndarray
     frequency: np.ndarray
     quasienergies: np.ndarray
     modes: np.ndarray
+    options: FloquetOptions | None = None
 
     @property
     def dim(self) -> int:
@@ -365,7 +461,10 @@ class FloquetBasis:
     def rates(
         self, couplings: Coupling | Sequence[Coupling], kmax: int, *, sideband_tol: float = SIDEBAND_TOL
     ) -> "FloquetRates":
-        """Secular Floquet-Born-Markov rates (module docstring) for these points; see :func:`floquet_rates`."""
+        """Secular Floquet-Born-Markov rates (module docstring) for these points; see :func:`floquet_rates`.
+
+        The result's ``options`` record ``kmax``, ``n_times`` and ``sideband_tol``.
+        """
         channels = _couplings(couplings, self.dim)
         nu = self.transition_frequencies(kmax)
         zero = (np.arange(-kmax, kmax + 1) * self.frequency[..., None])[..., None]
@@ -388,6 +487,7 @@ class FloquetBasis:
             frequency=self.frequency,
             quasienergy_gap=self.quasienergy_gap(),
             truncation=truncation,
+            options=replace(self.options or FloquetOptions(), kmax=kmax, n_times=self.n_times, sideband_tol=sideband_tol),
         )
 
     def redfield_tensor(
@@ -442,22 +542,26 @@ def floquet_basis(
     amplitude: np.ndarray | float,
     frequency: np.ndarray | float,
     *,
-    n_times: int | None = None,
-    kmax: int | None = None,
+    offset: np.ndarray | float = 0.0,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> FloquetBasis:
     r"""Floquet modes and quasienergies on a batch of points (one batched :func:`~lzsm_gates.propagate.evolve`).
+
+    All :math:`n + 1` sample times of the period come from one propagation per point.
 
     Parameters
     ----------
     model : DrivenModel
-        :math:`H(t) = H_0 + A f(\omega t) V`.
-    amplitude, frequency : array_like
-        Broadcast to the batch shape; :math:`\omega > 0`.
-    n_times : int, optional
-        Time samples per period (default: from ``kmax``, a power of two
-        :math:`\ge 4(k_\max + 1)`, at least 64).
-    kmax : int, optional
-        Sideband cutoff the basis will be used with (default :func:`default_kmax`).
+        :math:`H(t) = H_0 + (c + A f(\omega t)) V`.
+    amplitude, frequency, offset : array_like
+        :math:`A`, :math:`\omega > 0` and the static drive offset :math:`c` (default 0),
+        broadcast to the batch shape.  A batch over :math:`c` shares one model.
+    options : FloquetOptions, optional
+        ``n_times`` (default: from ``kmax``, a power of two :math:`\ge 4(k_\max + 1)`, at
+        least 64) and ``kmax``, the cutoff the basis will be used with (default :func:`default_kmax`).
+    **settings
+        Fields of :class:`FloquetOptions` overriding ``options`` (e.g. ``kmax=32``).
 
     Returns
     -------
@@ -465,13 +569,13 @@ def floquet_basis(
     """
     if not isinstance(model, DrivenModel):
         raise LZSMInputError(f"model must be a DrivenModel, got {type(model).__name__}")
-    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
-    if n_times is None:
-        n_times = _default_times(default_kmax(model, a, w) if kmax is None else _check_kmax(kmax))
-    if isinstance(n_times, bool) or not isinstance(n_times, (int, np.integer)) or n_times < 2:
-        raise LZSMInputError(f"n_times must be an integer in [2, inf), got {n_times!r}")
-    n = int(n_times)
-    props = evolve(model, a, w, np.arange(n + 1) / n)  # (*batch, n + 1, d, d)
+    opts = FloquetOptions.build(options, **settings)
+    a, w, c = np.broadcast_arrays(
+        check_finite("amplitude", amplitude), check_positive("frequency", frequency), check_finite("offset", offset)
+    )
+    kmax = default_kmax(model, a, w, offset=c) if opts.kmax is None else opts.kmax
+    n = _default_times(kmax) if opts.n_times is None else opts.n_times
+    props = evolve(model, a, w, np.arange(n + 1) / n, offset=c)  # (*batch, n + 1, d, d)
     eigvals, vecs = np.linalg.eig(props[..., -1, :, :])
     vecs = _orthonormalize(vecs)
     period = 2 * np.pi / w
@@ -479,12 +583,17 @@ def floquet_basis(
     times = np.arange(n) / n * period[..., None]  # (*batch, n)
     phases = np.exp(1j * eps[..., None, :] * times[..., :, None])  # e^{i eps_a t_j}, (*batch, n, d)
     modes = props[..., :n, :, :] @ vecs[..., None, :, :] * phases[..., None, :]
-    _, reference = np.linalg.eigh(model.static)
-    weights = np.mean(np.abs(_dagger(reference) @ modes) ** 2, axis=-3)  # [..., level i, mode a]
+    statics = _static_parts(model, c)
+    _, reference = np.linalg.eigh(statics)
+    if statics.ndim == 3:  # one reference basis per distinct offset
+        reference = reference[np.searchsorted(np.unique(c), c)]
+    weights = np.mean(np.abs(_dagger(reference)[..., None, :, :] @ modes) ** 2, axis=-3)  # [..., level i, mode a]
     perm = _reference_order(weights)
     eps = np.take_along_axis(eps, perm, axis=-1)
     modes = np.take_along_axis(modes, perm[..., None, None, :], axis=-1)
-    return FloquetBasis(amplitude=a, frequency=w, quasienergies=eps, modes=modes)
+    return FloquetBasis(
+        amplitude=a, frequency=w, quasienergies=eps, modes=modes, options=replace(opts, kmax=kmax, n_times=n)
+    )
 
 
 @dataclass(frozen=True)
@@ -503,6 +612,8 @@ class FloquetRates:
         :meth:`FloquetBasis.quasienergy_gap`.
     truncation : ndarray, shape batch
         Sideband truncation weight (max over the coupling operators).
+    options : FloquetOptions, optional
+        The numerical settings that produced them.
     """
 
     rates: np.ndarray
@@ -511,6 +622,7 @@ class FloquetRates:
     frequency: np.ndarray
     quasienergy_gap: np.ndarray
     truncation: np.ndarray
+    options: FloquetOptions | None = None
 
     def generator(self) -> np.ndarray:
         r"""Rate-equation matrix :math:`M`, :math:`\dot p = M p`.
@@ -539,22 +651,38 @@ class FloquetRates:
         return self.secular_parameter > float(check_positive("threshold", threshold))
 
 
-def _flat_chunks(fn: Callable[[np.ndarray, np.ndarray], _R], a: np.ndarray, w: np.ndarray, chunk_size: int) -> _R:
-    """Evaluate ``fn`` on flat chunks of the broadcast (a, w) and reassemble its dataclass result."""
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise LZSMInputError(f"chunk_size must be an integer in [1, inf), got {chunk_size!r}")
-    a, w = np.broadcast_arrays(a, w)
+def _flat_chunks(
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], _R], points: tuple[np.ndarray, ...], chunk_size: int
+) -> _R:
+    """Evaluate ``fn`` on flat chunks of the broadcast (A, omega, offset) and reassemble its dataclass result.
+
+    Array fields are concatenated; other fields (the options) are taken from the first chunk.
+    """
+    a, w, c = np.broadcast_arrays(*points)
     shape = a.shape
-    a, w = a.ravel(), w.ravel()
-    parts = [fn(a[i : i + chunk_size], w[i : i + chunk_size]) for i in range(0, a.size, chunk_size)]
+    a, w, c = a.ravel(), w.ravel(), c.ravel()
+    parts = [fn(a[i : i + chunk_size], w[i : i + chunk_size], c[i : i + chunk_size]) for i in range(0, a.size, chunk_size)]
     first = parts[0]
-    values = {
-        f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=0).reshape(
-            shape + getattr(first, f.name).shape[1:]
-        )
-        for f in fields(first)
-    }
+    values = {}
+    for f in fields(first):
+        value = getattr(first, f.name)
+        if isinstance(value, np.ndarray):
+            value = np.concatenate([getattr(p, f.name) for p in parts], axis=0).reshape(shape + value.shape[1:])
+        values[f.name] = value
     return type(first)(**values)
+
+
+def _grid(
+    model: DrivenModel, amplitude: Any, frequency: Any, offset: Any, options: FloquetOptions | None, settings: dict
+) -> tuple[tuple[np.ndarray, ...], FloquetOptions]:
+    """Validated broadcast points and options with ``kmax`` resolved over the whole grid."""
+    opts = FloquetOptions.build(options, **settings)
+    points = np.broadcast_arrays(
+        check_finite("amplitude", amplitude), check_positive("frequency", frequency), check_finite("offset", offset)
+    )
+    if opts.kmax is None:
+        opts = replace(opts, kmax=default_kmax(model, *points[:2], offset=points[2]))
+    return points, opts
 
 
 def floquet_rates(
@@ -563,33 +691,30 @@ def floquet_rates(
     frequency: np.ndarray | float,
     couplings: Coupling | Sequence[Coupling],
     *,
-    kmax: int | None = None,
-    n_times: int | None = None,
-    chunk_size: int = _DEFAULT_CHUNK,
-    sideband_tol: float = SIDEBAND_TOL,
+    offset: np.ndarray | float = 0.0,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> FloquetRates:
     r"""Secular Floquet-Born-Markov rates on a grid of (A, omega), in memory-bounded chunks.
 
     Parameters
     ----------
     model : DrivenModel
-    amplitude, frequency : array_like
-        Broadcast to the batch shape.
+    amplitude, frequency, offset : array_like
+        Broadcast to the batch shape (``offset``: static drive offset, see :func:`floquet_basis`).
     couplings : (operator, Bath) or sequence of them
         System operators :math:`X` with their (independent) baths.
-    kmax : int, optional
-        Sideband cutoff (default :func:`default_kmax` over the whole grid).
-    n_times : int, optional
-        Samples per period (default from ``kmax``).
-    chunk_size : int
-        Points propagated together.
-    sideband_tol : float
-        Truncation weight above which a :class:`FloquetWarning` is issued.
+    options : FloquetOptions, optional
+        ``kmax`` (default :func:`default_kmax` over the whole grid), ``n_times``, ``chunk_size``
+        (points propagated together) and ``sideband_tol`` (truncation weight above which a
+        :class:`FloquetWarning` is issued).
+    **settings
+        Fields of :class:`FloquetOptions` overriding ``options`` (e.g. ``kmax=32``).
 
     Returns
     -------
     FloquetRates
-        Arrays of shape ``(*batch, ...)``.
+        Arrays of shape ``(*batch, ...)``; ``options`` records the settings used.
 
     Examples
     --------
@@ -599,14 +724,14 @@ def floquet_rates(
     >>> r.rates.shape
     (2, 2)
     """
-    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
-    k = default_kmax(model, a, w) if kmax is None else _check_kmax(kmax)
+    points, opts = _grid(model, amplitude, frequency, offset, options, settings)
     _couplings(couplings, model.dim)  # fail fast, before any propagation
 
-    def chunk(ac: np.ndarray, wc: np.ndarray) -> FloquetRates:
-        return floquet_basis(model, ac, wc, n_times=n_times, kmax=k).rates(couplings, k, sideband_tol=sideband_tol)
+    def chunk(ac: np.ndarray, wc: np.ndarray, cc: np.ndarray) -> FloquetRates:
+        basis = floquet_basis(model, ac, wc, offset=cc, options=opts)
+        return basis.rates(couplings, opts.kmax, sideband_tol=opts.sideband_tol)
 
-    return _flat_chunks(chunk, a, w, chunk_size)
+    return _flat_chunks(chunk, points, opts.points_per_chunk(model.dim))
 
 
 def _null_vector(matrix: np.ndarray, what: str) -> np.ndarray:
@@ -663,10 +788,13 @@ class FloquetSteadyState:
         :math:`\rho_{ab}` in the Floquet basis (diagonal, :math:`p_a`, in the secular case).
     rho_average : ndarray, shape ``(*batch, d, d)``
         Period-averaged lab-frame :math:`\rho_\infty`.
+    options : FloquetOptions, optional
+        The numerical settings that produced it.
     """
 
     rho_floquet: np.ndarray
     rho_average: np.ndarray
+    options: FloquetOptions | None = None
 
     @property
     def populations(self) -> np.ndarray:
@@ -681,10 +809,9 @@ def floquet_steady_state(
     couplings: Coupling | Sequence[Coupling],
     *,
     secular: bool = True,
-    kmax: int | None = None,
-    n_times: int | None = None,
-    chunk_size: int = _DEFAULT_CHUNK,
-    sideband_tol: float = SIDEBAND_TOL,
+    offset: np.ndarray | float = 0.0,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> FloquetSteadyState:
     r"""Asymptotic state :math:`\rho_\infty` of the Floquet-Born-Markov master equation.
 
@@ -702,20 +829,19 @@ def floquet_steady_state(
     ConvergenceError
         If the stationary state is not unique.
     """
-    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
-    k = default_kmax(model, a, w) if kmax is None else _check_kmax(kmax)
+    points, opts = _grid(model, amplitude, frequency, offset, options, settings)
     _couplings(couplings, model.dim)
 
-    def chunk(ac: np.ndarray, wc: np.ndarray) -> FloquetSteadyState:
-        basis = floquet_basis(model, ac, wc, n_times=n_times, kmax=k)
+    def chunk(ac: np.ndarray, wc: np.ndarray, cc: np.ndarray) -> FloquetSteadyState:
+        basis = floquet_basis(model, ac, wc, offset=cc, options=opts)
         if secular:
-            p = stationary_populations(basis.rates(couplings, k, sideband_tol=sideband_tol))
+            p = stationary_populations(basis.rates(couplings, opts.kmax, sideband_tol=opts.sideband_tol))
             rho = p[..., :, None] * np.eye(model.dim)
         else:
-            rho = stationary_state(basis.redfield_tensor(couplings, k, sideband_tol=sideband_tol))
-        return FloquetSteadyState(rho_floquet=rho, rho_average=basis.period_average(rho))
+            rho = stationary_state(basis.redfield_tensor(couplings, opts.kmax, sideband_tol=opts.sideband_tol))
+        return FloquetSteadyState(rho_floquet=rho, rho_average=basis.period_average(rho), options=basis.options)
 
-    return _flat_chunks(chunk, a, w, chunk_size)
+    return _flat_chunks(chunk, points, opts.points_per_chunk(model.dim))
 
 
 def population_dynamics(rates: FloquetRates, populations: np.ndarray, times: np.ndarray | float) -> np.ndarray:
@@ -759,12 +885,15 @@ class QubitRates:
         Pure dephasing :math:`\Gamma_\varphi`.
     secular_parameter : ndarray
         Largest rate over the quasienergy gap (:class:`FloquetRates`); :math:`\ll 1` for validity.
+    options : FloquetOptions, optional
+        The numerical settings (exact Floquet rates; None for the CHRW approximation).
     """
 
     gamma_down: np.ndarray
     gamma_up: np.ndarray
     gamma_phi: np.ndarray
     secular_parameter: np.ndarray
+    options: FloquetOptions | None = None
 
     @property
     def gamma1(self) -> np.ndarray:
@@ -783,24 +912,22 @@ def qubit_rates(
     bath: Bath,
     *,
     gap: float = 1.0,
-    kmax: int | None = None,
-    n_times: int | None = None,
-    chunk_size: int = _DEFAULT_CHUNK,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> QubitRates:
     r"""Exact (numerical Floquet) :math:`\Gamma_1, \Gamma_\varphi, \Gamma_2` for :math:`\sigma_x` noise.
 
     The model is :func:`~lzsm_gates.models.qubit_model` (gates paper Sec. V).
 
-    Batched over broadcast (A, omega); see :func:`floquet_rates`.
+    Batched over broadcast (A, omega); ``options`` and ``**settings`` as in :func:`floquet_rates`.
     """
-    r = floquet_rates(
-        qubit_model(gap), amplitude, frequency, (PAULI_X, bath), kmax=kmax, n_times=n_times, chunk_size=chunk_size
-    )
+    r = floquet_rates(qubit_model(gap), amplitude, frequency, (PAULI_X, bath), options=options, **settings)
     return QubitRates(
         gamma_down=r.rates[..., 0, 1],
         gamma_up=r.rates[..., 1, 0],
         gamma_phi=r.dephasing[..., 0, 1],
         secular_parameter=r.secular_parameter,
+        options=r.options,
     )
 
 
