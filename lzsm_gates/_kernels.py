@@ -15,10 +15,10 @@ and the scalar weights of :func:`step_weights`.
   :math:`(k_0, k_x, k_y, k_z)` of each matrix; a step is the quaternion
   :math:`e^{-iK} = e^{-ik_0}(\cos|k| - i\,\mathrm{sinc}|k|\,\vec k\cdot\vec\sigma)`, applied with the
   16-multiplication quaternion product; no complex matrix arithmetic.
-* general d (:func:`evolve_dense`): :math:`e^{-iK}` by a Taylor polynomial (Horner form) with scaling
-  and squaring.  With :math:`\theta = \|K\|_1/2^s \le 1/2` (the 1-norm bounds the spectral norm of
+* general d (:func:`evolve_dense`): :math:`e^{-iK}` by a Taylor polynomial (Paterson-Stockmeyer
+  form) with scaling and squaring.  With :math:`\theta = \|K\|_1/2^s \le 1/2` (the 1-norm bounds the spectral norm of
   a Hermitian matrix) the degree :math:`m` is the smallest with the remainder bound
-  :math:`\theta^{m+1}/(m+1)!\,/(1 - \theta/(m+2)) \le 2^{-53}`; each of the :math:`2^s` factors
+  :math:`\theta^{m+1}/(m+1)!\,/(1 - \theta/(m+2)) \le 2^{-53}` among multiples of 4; each of the :math:`2^s` factors
   then errs by at most :math:`2^{-53}` in operator norm.
 
 The node values :math:`\sin(\omega t + \phi_0)` of consecutive steps follow by an exact rotation
@@ -45,6 +45,7 @@ _C3 = 0.5 + _SQRT15 / 10
 _TOL = 2.0**-53
 _COS_TAYLOR = tuple((-1) ** m / math.factorial(2 * m) for m in range(9))
 _SINC_TAYLOR = tuple((-1) ** m / math.factorial(2 * m + 1) for m in range(9))
+_FACTORIALS = tuple(float(math.factorial(n)) for n in range(41))
 
 
 def step_weights(h: float, a1: float, a2: float, a3: float, nu: np.ndarray) -> None:
@@ -183,8 +184,14 @@ def _matmul(x: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
 
 
 @_jit
-def expm_minus_i(k: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
-    r""":math:`e^{-iK}` of a Hermitian ``k`` into ``out`` (Taylor + scaling and squaring, see module docstring)."""
+def expm_minus_i(k: np.ndarray, out: np.ndarray, work: np.ndarray) -> None:
+    r""":math:`e^{-iK}` of a Hermitian ``k`` into ``out`` (Taylor + scaling and squaring, see module docstring).
+
+    ``work`` has shape (4, d, d).  The Taylor polynomial of degree :math:`m = 4q` is evaluated in
+    Paterson-Stockmeyer form, :math:`T = B_0 + X^4(B_1 + X^4(\dots + X^4 B_{q-1}))` with
+    :math:`B_j = \sum_{i<4} X^i/(4j+i)!` (plus :math:`X^{4q}/(4q)!` innermost): :math:`q + 3`
+    matrix products instead of :math:`m`.
+    """
     d = k.shape[0]
     norm = 0.0
     for j in range(d):
@@ -198,23 +205,34 @@ def expm_minus_i(k: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
         squarings += 1
     degree = 1
     term = norm * norm / 2  # theta^(m+1)/(m+1)! for m = 1
-    while term / (1.0 - norm / (degree + 2)) > _TOL:
+    while degree % 4 != 0 or term / (1.0 - norm / (degree + 2)) > _TOL:
         degree += 1
         term *= norm / (degree + 1)
-    scale = -(0.5**squarings)
-    # Horner: T = I + X/1 (I + X/2 (I + ... (I + X/m))), X = -i K / 2^s
+    x, x2, x3, x4 = work[0], work[1], work[2], work[3]
+    scale = complex(0.0, -(0.5**squarings))
     for i in range(d):
         for j in range(d):
-            out[i, j] = 1.0 if i == j else 0.0
-    for n in range(degree, 0, -1):
-        _matmul(k, out, tmp)
-        f = complex(0.0, scale / n)
+            x[i, j] = scale * k[i, j]
+    _matmul(x, x, x2)
+    _matmul(x2, x, x3)
+    _matmul(x2, x2, x4)
+    blocks = degree // 4
+    inv = 1.0 / _FACTORIALS[degree]
+    for i in range(d):  # innermost: X^(4q) / (4q)! = X^4 * (I / (4q)!)
+        for j in range(d):
+            out[i, j] = inv if i == j else 0.0
+    for block in range(blocks - 1, -1, -1):
+        _matmul(x4, out, x)  # x is free after the powers: reuse as scratch
+        f0, f1 = 1.0 / _FACTORIALS[4 * block], 1.0 / _FACTORIALS[4 * block + 1]
+        f2, f3 = 1.0 / _FACTORIALS[4 * block + 2], 1.0 / _FACTORIALS[4 * block + 3]
         for i in range(d):
             for j in range(d):
-                out[i, j] = f * tmp[i, j] + (1.0 if i == j else 0.0)
+                value = f2 * x2[i, j] + f3 * x3[i, j] + (f0 if i == j else 0.0)
+                value += f1 * (scale * k[i, j])
+                out[i, j] = value + x[i, j]
     for _ in range(squarings):
-        _matmul(out, out, tmp)
-        out[:, :] = tmp
+        _matmul(out, out, x)
+        out[:, :] = x
 
 
 @_jit
@@ -239,6 +257,7 @@ def evolve_dense(
     cosines = np.empty(3)
     kmat = np.empty((d, d), dtype=np.complex128)
     step = np.empty((d, d), dtype=np.complex128)
+    work = np.empty((4, d, d), dtype=np.complex128)
     tmp = np.empty((d, d), dtype=np.complex128)
     u = np.empty((d, d), dtype=np.complex128)
     for p in index:
@@ -267,7 +286,7 @@ def evolve_dense(
                         for m in range(14):
                             acc += nu[m] * basis[m, i, j]
                         kmat[i, j] = acc
-                expm_minus_i(kmat, step, tmp)
+                expm_minus_i(kmat, step, work)
                 _matmul(step, u, tmp)
                 u[:, :] = tmp
             done = fractions[k]

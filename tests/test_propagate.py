@@ -237,7 +237,7 @@ def test_taylor_exponential_matches_eigendecomposition(scale, seed, d):
     x = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
     k = scale * (x + x.conj().T) / np.linalg.norm(x + x.conj().T, 2)
     out = np.empty((d, d), complex)
-    propagate.compiled_backend().expm_minus_i(k, out, np.empty((d, d), complex))
+    propagate.compiled_backend().expm_minus_i(k, out, np.empty((4, d, d), complex))
     assert np.linalg.norm(out - expm(-1j * k), 2) < 1e-13 * max(1.0, scale)
 
 
