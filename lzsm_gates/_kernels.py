@@ -16,10 +16,11 @@ and the scalar weights of :func:`step_weights`.
   :math:`e^{-iK} = e^{-ik_0}(\cos|k| - i\,\mathrm{sinc}|k|\,\vec k\cdot\vec\sigma)`, applied with the
   16-multiplication quaternion product; no complex matrix arithmetic.
 * general d (:func:`evolve_dense`): :math:`e^{-iK}` by a Taylor polynomial (Paterson-Stockmeyer
-  form) with scaling and squaring.  With :math:`\theta = \|K\|_1/2^s \le 1/2` (the 1-norm bounds the spectral norm of
-  a Hermitian matrix) the degree :math:`m` is the smallest with the remainder bound
-  :math:`\theta^{m+1}/(m+1)!\,/(1 - \theta/(m+2)) \le 2^{-53}` among multiples of 4; each of the :math:`2^s` factors
-  then errs by at most :math:`2^{-53}` in operator norm.
+  form) with scaling and squaring.  Let :math:`\theta = \beta/2^s \le 1/2`, where :math:`\beta`, the
+  largest column sum of :math:`|\mathrm{Re}\,K_{ij}| + |\mathrm{Im}\,K_{ij}|`, bounds the 1-norm
+  and hence the spectral norm of the Hermitian :math:`K`.  The degree :math:`m` is the smallest
+  multiple of 4 with the remainder bound :math:`\theta^{m+1}/(m+1)!\,/(1 - \theta/(m+2)) \le 2^{-53}`,
+  so each of the :math:`2^s` factors errs by at most :math:`2^{-53}` in operator norm.
 
 The node values :math:`\sin(\omega t + \phi_0)` of consecutive steps follow by an exact rotation
 recurrence, reseeded from ``sin``/``cos`` every :data:`RESEED` steps (the recurrence drifts by
@@ -194,10 +195,10 @@ def expm_minus_i(k: np.ndarray, out: np.ndarray, work: np.ndarray) -> None:
     """
     d = k.shape[0]
     norm = 0.0
-    for j in range(d):
+    for j in range(d):  # 1-norm bound, with |z| <= |Re z| + |Im z| (no square roots)
         col = 0.0
         for i in range(d):
-            col += abs(k[i, j])
+            col += abs(k[i, j].real) + abs(k[i, j].imag)
         norm = max(norm, col)
     squarings = 0
     while norm > 0.5:

@@ -330,6 +330,17 @@ def _orthonormalize(v: np.ndarray) -> np.ndarray:
     return v @ (s * (1 / np.sqrt(w))[..., None, :]) @ _dagger(s)
 
 
+def _period_mean_overlaps(reference: np.ndarray, modes: np.ndarray) -> np.ndarray:
+    r""":math:`\overline{|\langle E_i|u_a(t)\rangle|^2}` for references ``(d, d)`` or ``(*batch, d, d)``, modes ``(*batch, n, d, d)``.
+
+    Computed as one product per point, :math:`R^\dagger\,[u(t_0) \cdots u(t_{n-1})]`.
+    """
+    n, d = modes.shape[-3], modes.shape[-1]
+    side = np.moveaxis(modes, -2, -3).reshape(modes.shape[:-3] + (d, n * d))  # [..., i, (j, a)]
+    overlaps = _dagger(np.broadcast_to(reference, modes.shape[:-3] + (d, d))) @ side
+    return np.mean(np.abs(overlaps.reshape(modes.shape[:-3] + (d, n, d))) ** 2, axis=-2)
+
+
 def _reference_order(weights: np.ndarray) -> np.ndarray:
     """Permutation ``perm`` with mode ``perm[i]`` assigned to reference level ``i``, maximising the overlap sum."""
     flat = weights.reshape((-1,) + weights.shape[-2:])
@@ -455,8 +466,13 @@ class FloquetBasis:
 
     def period_average(self, rho_floquet: np.ndarray) -> np.ndarray:
         r"""Lab-frame period average :math:`\frac1T\int_0^T\sum_{ab}\rho_{ab}|u_a(t)\rangle\langle u_b(t)|\,dt`."""
-        rho = np.asarray(rho_floquet, dtype=complex)[..., None, :, :]
-        return np.mean(self.modes @ rho @ _dagger(self.modes), axis=-3)
+        rho = np.asarray(rho_floquet, dtype=complex)
+        n, d = self.n_times, self.dim
+        # sum_j (u_j rho) u_j^dag as one (d, n d) x (n d, d) product per point
+        product = self.modes @ rho[..., None, :, :]
+        left = np.moveaxis(product, -2, -3).reshape(product.shape[:-3] + (d, n * d))
+        right = np.conj(np.moveaxis(self.modes, -2, -1)).reshape(self.modes.shape[:-3] + (n * d, d))
+        return left @ right / n
 
     def rates(
         self, couplings: Coupling | Sequence[Coupling], kmax: int, *, sideband_tol: float = SIDEBAND_TOL
@@ -582,15 +598,19 @@ def floquet_basis(
     eps = fold_quasienergies(-np.angle(eigvals) / period[..., None], w[..., None])
     times = np.arange(n) / n * period[..., None]  # (*batch, n)
     phases = np.exp(1j * eps[..., None, :] * times[..., :, None])  # e^{i eps_a t_j}, (*batch, n, d)
-    modes = props[..., :n, :, :] @ vecs[..., None, :, :] * phases[..., None, :]
+    d = model.dim
+    flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(-1, n * d, d)  # U(t_j) stacked: one product per point
+    modes = (flat @ vecs.reshape(-1, d, d)).reshape(a.shape + (n, d, d)) * phases[..., None, :]
     statics = _static_parts(model, c)
     _, reference = np.linalg.eigh(statics)
     if statics.ndim == 3:  # one reference basis per distinct offset
         reference = reference[np.searchsorted(np.unique(c), c)]
-    weights = np.mean(np.abs(_dagger(reference)[..., None, :, :] @ modes) ** 2, axis=-3)  # [..., level i, mode a]
+    weights = _period_mean_overlaps(reference, modes)  # [..., level i, mode a]
     perm = _reference_order(weights)
+    moved = np.any(perm != np.arange(d), axis=-1)  # reorder only the points that need it
     eps = np.take_along_axis(eps, perm, axis=-1)
-    modes = np.take_along_axis(modes, perm[..., None, None, :], axis=-1)
+    if np.any(moved):
+        modes[moved] = np.take_along_axis(modes[moved], perm[moved][..., None, None, :], axis=-1)
     return FloquetBasis(
         amplitude=a, frequency=w, quasienergies=eps, modes=modes, options=replace(opts, kmax=kmax, n_times=n)
     )

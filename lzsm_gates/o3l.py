@@ -237,8 +237,8 @@ def _broadcast_overrides(params: O3LParams, overrides: Mapping[str, Any]) -> tup
     shape = np.broadcast_shapes(*(v.shape for v in values.values())) if values else ()
     base = asdict(params)
     flat = {k: np.broadcast_to(values.get(k, base[k]), shape).ravel() for k in names}
-    # validate every distinct combination through O3LParams (cheap: unique values per field)
-    for k in names:
+    # validate every distinct value of the given fields through O3LParams (the base point is valid)
+    for k in values:
         for v in np.unique(flat[k]):
             replace(params, **{k: float(v)})
     return flat, shape
