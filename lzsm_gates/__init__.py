@@ -186,4 +186,8 @@ from .schedules import (
 )
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
+# compiled propagation and Floquet options (issue 14)
+from .floquet import FloquetOptions
+from .propagate import compiled_backend
+
 __version__ = "0.1.0"

@@ -248,3 +248,19 @@ def test_bad_offset_and_model():
         evolve("qubit", 1.0, 1.0)
     with pytest.raises(LZSMInputError, match="fractions"):
         evolve(qubit_model(), 1.0, 1.0, (0.5, 0.25))
+
+
+def _child_map(_):
+    a, w = np.meshgrid(np.linspace(0.1, 8, 64), np.linspace(0.5, 8, 64), indexing="ij")
+    return period_propagator(qubit_model(), a, w)
+
+
+def test_threaded_batches_work_in_forked_children():
+    """The thread pool is per process: a child forked after the parent used it makes its own (no hang)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    parent = _child_map(None)  # the parent's pool exists now
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        child = pool.submit(_child_map, None).result(timeout=120)
+    assert np.array_equal(child, parent)
