@@ -31,6 +31,10 @@ about one rounding error per step).  All kernels release the GIL and work on the
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any, Callable
 
 import numpy as np
 
@@ -69,6 +73,45 @@ def step_weights(h: float, a1: float, a2: float, a3: float, nu: np.ndarray) -> N
     for i in range(3):
         for j in range(4):
             nu[2 + 4 * i + j] = y[i] * z[j]
+
+
+#: Batches with less work than this (about point-steps) run on the calling thread (a hand-off costs ~50 us).
+PARALLEL_MIN_WORK = 200_000
+_POOL: dict[int, ThreadPoolExecutor] = {}
+
+
+@lru_cache(maxsize=1)
+def workers() -> int:
+    """Cores available to this process."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _thread_pool(n: int) -> ThreadPoolExecutor:
+    """A pool of ``n`` threads owned by this process (a forked child makes its own)."""
+    pid = os.getpid()
+    if pid not in _POOL:
+        _POOL.clear()
+        _POOL[pid] = ThreadPoolExecutor(n, thread_name_prefix="lzsm-kernels")
+    return _POOL[pid]
+
+
+def run_split(kernel: Callable[..., None], args: tuple[Any, ...], out: np.ndarray, size: int, work: float) -> None:
+    """Call ``kernel(*args, index, out)`` over the points ``0..size-1``, in threads when ``work`` is large.
+
+    Thread ``t`` of ``n`` gets the points ``t, t + n, ...`` (neighbouring points cost about the same,
+    so the interleaving balances the load).  The kernels release the GIL.
+    """
+    threads = min(workers(), size)
+    if threads < 2 or work < PARALLEL_MIN_WORK:
+        kernel(*args, np.arange(size), out)
+        return
+    pool = _thread_pool(threads)
+    jobs = [pool.submit(kernel, *args, np.arange(t, size, threads), out) for t in range(threads)]
+    for job in jobs:
+        job.result()
 
 
 #: True when the kernels below are compiled (numba importable); otherwise they are never called.
@@ -292,3 +335,72 @@ def evolve_dense(
                 u[:, :] = tmp
             done = fractions[k]
             out[p, k] = u
+
+
+@_jit
+def floquet_modes(
+    props: np.ndarray,
+    vecs: np.ndarray,
+    quasienergies: np.ndarray,
+    period: np.ndarray,
+    reference: np.ndarray,
+    weights: np.ndarray,
+    index: np.ndarray,
+    modes: np.ndarray,
+) -> None:
+    r"""Floquet modes :math:`|u_a(t_j)\rangle = e^{i\varepsilon_a t_j}U(t_j)|v_a\rangle` and reference overlaps.
+
+    For each point ``p`` in ``index``: ``modes[p, j]`` (columns :math:`a`) from ``props[p, j]``
+    (:math:`U(t_j)`, :math:`t_j = jT/n`), the eigenvectors ``vecs[p]`` and ``quasienergies[p]``, and
+    ``weights[p, i, a]`` :math:`= \frac1n\sum_j|\langle E_i|u_a(t_j)\rangle|^2` with the columns
+    :math:`|E_i\rangle` of ``reference[p]``.
+    """
+    n, d = modes.shape[1], modes.shape[2]
+    phase = np.empty(d, dtype=np.complex128)
+    step = np.empty(d, dtype=np.complex128)
+    for p in index:
+        for a in range(d):
+            phase[a] = 1.0
+            angle = quasienergies[p, a] * period[p] / n
+            step[a] = complex(math.cos(angle), math.sin(angle))
+        weights[p] = 0.0
+        for j in range(n):
+            if j % RESEED == 0:
+                for a in range(d):
+                    angle = quasienergies[p, a] * period[p] * j / n
+                    phase[a] = complex(math.cos(angle), math.sin(angle))
+            for i in range(d):
+                for a in range(d):
+                    acc = 0j
+                    for m in range(d):
+                        acc += props[p, j, i, m] * vecs[p, m, a]
+                    modes[p, j, i, a] = acc * phase[a]
+            for i in range(d):
+                for a in range(d):
+                    acc = 0j
+                    for m in range(d):
+                        acc += reference[p, m, i].conjugate() * modes[p, j, m, a]
+                    weights[p, i, a] += (acc.real * acc.real + acc.imag * acc.imag) / n
+            for a in range(d):
+                phase[a] *= step[a]
+
+
+@_jit
+def sandwich(modes: np.ndarray, operator: np.ndarray, index: np.ndarray, out: np.ndarray) -> None:
+    r"""``out[p, j]`` :math:`= M^\dagger X M` with :math:`M` = ``modes[p, j]`` and :math:`X` = ``operator``."""
+    n, d = modes.shape[1], modes.shape[2]
+    tmp = np.empty((d, d), dtype=np.complex128)
+    for p in index:
+        for j in range(n):
+            for i in range(d):
+                for b in range(d):
+                    acc = 0j
+                    for m in range(d):
+                        acc += operator[i, m] * modes[p, j, m, b]
+                    tmp[i, b] = acc
+            for a in range(d):
+                for b in range(d):
+                    acc = 0j
+                    for i in range(d):
+                        acc += modes[p, j, i, a].conjugate() * tmp[i, b]
+                    out[p, j, a, b] = acc

@@ -140,7 +140,7 @@ from .baths import Bath
 from .chrw import chrw_parameters, fold_quasienergies
 from .lindblad import unvec
 from .models import PAULI_X, DrivenModel, check_hermitian, qubit_model
-from .propagate import evolve
+from .propagate import compiled_backend, evolve
 from .units import ConvergenceError, LZSMInputError, check_finite, check_positive
 
 __all__ = [
@@ -330,15 +330,47 @@ def _orthonormalize(v: np.ndarray) -> np.ndarray:
     return v @ (s * (1 / np.sqrt(w))[..., None, :]) @ _dagger(s)
 
 
-def _period_mean_overlaps(reference: np.ndarray, modes: np.ndarray) -> np.ndarray:
-    r""":math:`\overline{|\langle E_i|u_a(t)\rangle|^2}` for references ``(d, d)`` or ``(*batch, d, d)``, modes ``(*batch, n, d, d)``.
+def _modes_and_overlaps(
+    props: np.ndarray, vecs: np.ndarray, eps: np.ndarray, period: np.ndarray, reference: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Modes :math:`e^{i\varepsilon_a t_j}U(t_j)|v_a\rangle` (``(*batch, n, d, d)``) and the overlaps
+    :math:`\overline{|\langle E_i|u_a(t)\rangle|^2}` (``(*batch, d, d)``) with the columns of ``reference``.
 
-    Computed as one product per point, :math:`R^\dagger\,[u(t_0) \cdots u(t_{n-1})]`.
+    Compiled (:func:`lzsm_gates._kernels.floquet_modes`) when available, else numpy.
     """
+    n, d = props.shape[-3] - 1, props.shape[-1]
+    batch = eps.shape[:-1]
+    reference = np.broadcast_to(reference, batch + (d, d))
+    kernels = compiled_backend()
+    if kernels is not None:
+        size = int(np.prod(batch, dtype=int))
+        modes = np.empty((size, n, d, d), dtype=complex)
+        weights = np.empty((size, d, d))
+        args = tuple(
+            np.ascontiguousarray(x.reshape((size,) + x.shape[len(batch) :]))
+            for x in (props, vecs, eps, np.broadcast_to(period, batch), reference)
+        )
+        kernels.run_split(kernels.floquet_modes, args + (weights,), modes, size, size * n * d**3 / 2)
+        return modes.reshape(batch + (n, d, d)), weights.reshape(batch + (d, d))
+    times = np.arange(n) / n * period[..., None]  # (*batch, n)
+    phases = np.exp(1j * eps[..., None, :] * times[..., :, None])  # e^{i eps_a t_j}, (*batch, n, d)
+    flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(-1, n * d, d)  # U(t_j) stacked: one product per point
+    modes = (flat @ vecs.reshape(-1, d, d)).reshape(batch + (n, d, d)) * phases[..., None, :]
+    side = np.moveaxis(modes, -2, -3).reshape(batch + (d, n * d))  # [..., i, (j, a)]
+    overlaps = (_dagger(reference) @ side).reshape(batch + (d, n, d))
+    return modes, np.mean(np.abs(overlaps) ** 2, axis=-2)
+
+
+def _sandwich(modes: np.ndarray, operator: np.ndarray) -> np.ndarray:
+    r""":math:`M^\dagger X M` for every matrix :math:`M` of ``modes`` (``(..., d, d)``), compiled when available."""
+    kernels = compiled_backend()
+    if kernels is None:
+        return _dagger(modes) @ operator @ modes
     n, d = modes.shape[-3], modes.shape[-1]
-    side = np.moveaxis(modes, -2, -3).reshape(modes.shape[:-3] + (d, n * d))  # [..., i, (j, a)]
-    overlaps = _dagger(np.broadcast_to(reference, modes.shape[:-3] + (d, d))) @ side
-    return np.mean(np.abs(overlaps.reshape(modes.shape[:-3] + (d, n, d))) ** 2, axis=-2)
+    flat = np.ascontiguousarray(modes.reshape((-1, n, d, d)))
+    out = np.empty(flat.shape, dtype=complex)
+    kernels.run_split(kernels.sandwich, (flat, np.ascontiguousarray(operator)), out, flat.shape[0], out.size * d)
+    return out.reshape(modes.shape)
 
 
 def _reference_order(weights: np.ndarray) -> np.ndarray:
@@ -424,7 +456,7 @@ class FloquetBasis:
                 f"n_times = {self.n_times} samples per period cannot resolve kmax = {kmax} sidebands: "
                 f"need n_times >= 2 kmax + 1 = {2 * kmax + 1}"
             )
-        xt = _dagger(self.modes) @ x @ self.modes
+        xt = _sandwich(self.modes, x)
         spectrum = np.fft.ifft(xt, axis=-3)  # (1/n) sum_j x(t_j) e^{+2 pi i j m / n}
         components = spectrum[..., np.arange(-kmax, kmax + 1) % self.n_times, :, :]
         total = np.mean(np.abs(xt) ** 2, axis=-3)
@@ -596,16 +628,12 @@ def floquet_basis(
     vecs = _orthonormalize(vecs)
     period = 2 * np.pi / w
     eps = fold_quasienergies(-np.angle(eigvals) / period[..., None], w[..., None])
-    times = np.arange(n) / n * period[..., None]  # (*batch, n)
-    phases = np.exp(1j * eps[..., None, :] * times[..., :, None])  # e^{i eps_a t_j}, (*batch, n, d)
     d = model.dim
-    flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(-1, n * d, d)  # U(t_j) stacked: one product per point
-    modes = (flat @ vecs.reshape(-1, d, d)).reshape(a.shape + (n, d, d)) * phases[..., None, :]
     statics = _static_parts(model, c)
     _, reference = np.linalg.eigh(statics)
     if statics.ndim == 3:  # one reference basis per distinct offset
         reference = reference[np.searchsorted(np.unique(c), c)]
-    weights = _period_mean_overlaps(reference, modes)  # [..., level i, mode a]
+    modes, weights = _modes_and_overlaps(props, vecs, eps, period, reference)  # weights: [..., level i, mode a]
     perm = _reference_order(weights)
     moved = np.any(perm != np.arange(d), axis=-1)  # reorder only the points that need it
     eps = np.take_along_axis(eps, perm, axis=-1)

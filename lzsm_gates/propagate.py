@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -67,8 +66,6 @@ _NODES = np.array([0.5 - _SQRT15 / 10, 0.5, 0.5 + _SQRT15 / 10])
 _PHASE = {"sin": 0.0, "cos": 0.5 * np.pi}  # f(x) = sin(x + phase)
 #: Set this environment variable (to anything but "" or "0") to use the numpy fallback instead of numba.
 DISABLE_COMPILED_ENV = "LZSM_GATES_DISABLE_NUMBA"
-# Batches with fewer point-steps than this run on the calling thread (a thread hand-off costs ~50 us).
-_PARALLEL_MIN_WORK = 200_000
 
 
 def expm_hermitian(k: np.ndarray) -> np.ndarray:
@@ -177,44 +174,16 @@ def _import_kernels() -> Any:
     return _kernels if _kernels.compiled else None
 
 
-_POOL: dict[int, ThreadPoolExecutor] = {}
-
-
-@lru_cache(maxsize=1)
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _thread_pool(n: int) -> ThreadPoolExecutor:
-    """A pool of ``n`` threads owned by this process (a forked child makes its own)."""
-    pid = os.getpid()
-    if pid not in _POOL:
-        _POOL.clear()
-        _POOL[pid] = ThreadPoolExecutor(n, thread_name_prefix="lzsm-propagate")
-    return _POOL[pid]
-
-
 def _run_compiled(kernels: Any, algebra: _MagnusAlgebra, phase: float, c, a, w, n_per, f) -> np.ndarray:
-    """Run the compiled kernel on all points, split over threads (interleaved, for balance) when large."""
+    """Run the compiled kernel on all points (split over threads when the batch is large)."""
     d = algebra.dim
     out = np.empty((a.size, f.size, d, d), dtype=complex)
     if d == 2:
         kernel, basis = kernels.evolve_su2, algebra.pauli
     else:
         kernel, basis = kernels.evolve_dense, algebra.basis
-    args = (basis, phase, c, a, w, n_per, f)
-    threads = min(_workers(), a.size)
     work = float(np.sum(n_per)) * max(float(f[-1]), 1.0) * (1 if d == 2 else d**3)
-    if threads < 2 or work < _PARALLEL_MIN_WORK:
-        kernel(*args, np.arange(a.size), out)
-        return out
-    pool = _thread_pool(threads)
-    jobs = [pool.submit(kernel, *args, np.arange(t, a.size, threads), out) for t in range(threads)]
-    for job in jobs:
-        job.result()
+    kernels.run_split(kernel, (basis, phase, c, a, w, n_per, f), out, a.size, work)
     return out
 
 

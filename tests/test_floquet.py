@@ -316,3 +316,15 @@ def test_static_offset_batch_equals_shifted_models():
         single = floquet_rates(o3l_model(eps0=e), 3.8, 1.0, (O3L_BATH_OP, BATH), kmax=KMAX)
         np.testing.assert_allclose(batched.quasienergies[i], single.quasienergies, atol=1e-10)
         np.testing.assert_allclose(batched.rates[i], single.rates, rtol=1e-7, atol=1e-12)
+
+
+def test_numpy_route_equals_compiled(monkeypatch):
+    """The numpy fallback (no numba) gives the same basis and rates as the compiled kernels."""
+    a = np.array([0.0, 1.5, 3.0])
+    compiled = floquet_basis(O3L, a, 1.0, kmax=KMAX)
+    rates = compiled.rates((O3L_BATH_OP, BATH), KMAX)
+    monkeypatch.setenv("LZSM_GATES_DISABLE_NUMBA", "1")
+    fallback = floquet_basis(O3L, a, 1.0, kmax=KMAX)
+    np.testing.assert_allclose(fallback.quasienergies, compiled.quasienergies, atol=1e-10)
+    np.testing.assert_allclose(fallback.modes, compiled.modes, atol=1e-9)
+    np.testing.assert_allclose(fallback.rates((O3L_BATH_OP, BATH), KMAX).rates, rates.rates, rtol=1e-8, atol=1e-15)

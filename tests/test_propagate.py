@@ -222,10 +222,11 @@ def test_static_offset_equals_shifted_static_part():
 def test_threaded_batch_equals_single_thread(monkeypatch):
     a, w = np.meshgrid(np.linspace(0.1, 8, 7), np.linspace(0.5, 8, 5), indexing="ij")
     for model in (qubit_model(), _random_model(4, 6)):
-        monkeypatch.setattr(propagate, "_PARALLEL_MIN_WORK", 10**18)
+        kernels = propagate.compiled_backend()
+        monkeypatch.setattr(kernels, "PARALLEL_MIN_WORK", 10**18)
         serial = period_propagator(model, a, w)
-        monkeypatch.setattr(propagate, "_PARALLEL_MIN_WORK", 0)
-        monkeypatch.setattr(propagate, "_workers", lambda: 2)
+        monkeypatch.setattr(kernels, "PARALLEL_MIN_WORK", 0)
+        monkeypatch.setattr(kernels, "workers", lambda: 2)
         assert np.array_equal(period_propagator(model, a, w), serial)
 
 
