@@ -404,3 +404,25 @@ def sandwich(modes: np.ndarray, operator: np.ndarray, index: np.ndarray, out: np
                     for i in range(d):
                         acc += modes[p, j, i, a].conjugate() * tmp[i, b]
                     out[p, j, a, b] = acc
+
+
+@_jit
+def period_average(modes: np.ndarray, rho: np.ndarray, index: np.ndarray, out: np.ndarray) -> None:
+    r"""``out[p]`` :math:`= \frac1n\sum_j M_j\rho M_j^\dagger` with :math:`M_j` = ``modes[p, j]``, :math:`\rho` = ``rho[p]``."""
+    n, d = modes.shape[1], modes.shape[2]
+    tmp = np.empty((d, d), dtype=np.complex128)
+    for p in index:
+        out[p] = 0.0
+        for j in range(n):
+            for i in range(d):
+                for b in range(d):
+                    acc = 0j
+                    for a in range(d):
+                        acc += modes[p, j, i, a] * rho[p, a, b]
+                    tmp[i, b] = acc
+            for i in range(d):
+                for k in range(d):
+                    acc = 0j
+                    for b in range(d):
+                        acc += tmp[i, b] * modes[p, j, k, b].conjugate()
+                    out[p, i, k] += acc / n

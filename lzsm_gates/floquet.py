@@ -500,7 +500,16 @@ class FloquetBasis:
         r"""Lab-frame period average :math:`\frac1T\int_0^T\sum_{ab}\rho_{ab}|u_a(t)\rangle\langle u_b(t)|\,dt`."""
         rho = np.asarray(rho_floquet, dtype=complex)
         n, d = self.n_times, self.dim
-        # sum_j (u_j rho) u_j^dag as one (d, n d) x (n d, d) product per point
+        kernels = compiled_backend()
+        if kernels is not None:
+            batch = np.broadcast_shapes(self.modes.shape[:-3], rho.shape[:-2])
+            size = int(np.prod(batch, dtype=int))
+            modes = np.ascontiguousarray(np.broadcast_to(self.modes, batch + (n, d, d)).reshape(size, n, d, d))
+            flat_rho = np.ascontiguousarray(np.broadcast_to(rho, batch + (d, d)).reshape(size, d, d))
+            out = np.empty((size, d, d), dtype=complex)
+            kernels.run_split(kernels.period_average, (modes, flat_rho), out, size, size * n * d**3)
+            return out.reshape(batch + (d, d))
+        # numpy: sum_j (u_j rho) u_j^dag as one (d, n d) x (n d, d) product per point
         product = self.modes @ rho[..., None, :, :]
         left = np.moveaxis(product, -2, -3).reshape(product.shape[:-3] + (d, n * d))
         right = np.conj(np.moveaxis(self.modes, -2, -1)).reshape(self.modes.shape[:-3] + (n * d, d))
