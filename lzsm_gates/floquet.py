@@ -361,6 +361,22 @@ def _modes_and_overlaps(
     return modes, np.mean(np.abs(overlaps) ** 2, axis=-2)
 
 
+def _sampled_propagators(model: DrivenModel, a: np.ndarray, w: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    r""":math:`U(t_j)`, :math:`t_j = jT/n`, :math:`j = 0..n` (shape ``(*batch, n + 1, d, d)``).
+
+    For a real model with an even drive (cosine) :math:`H(T - t) = H(t)` and :math:`H^T = H`, so
+    :math:`U(T, T - t) = U(t)^T` and :math:`U(T - t) = \overline{U(t)}\,U(T)` with
+    :math:`U(T) = U(T/2)^T U(T/2)`: only half a period is integrated (even ``n``).
+    """
+    if not (model.waveform == "cos" and model.is_real and n % 2 == 0):
+        return evolve(model, a, w, np.arange(n + 1) / n, offset=c)
+    half = evolve(model, a, w, np.arange(n // 2 + 1) / n, offset=c)
+    middle = half[..., -1, :, :]
+    full = np.swapaxes(middle, -1, -2) @ middle
+    mirrored = np.conj(half[..., n // 2 - 1 : 0 : -1, :, :]) @ full[..., None, :, :]
+    return np.concatenate([half, mirrored, full[..., None, :, :]], axis=-3)
+
+
 def _sandwich(modes: np.ndarray, operator: np.ndarray) -> np.ndarray:
     r""":math:`M^\dagger X M` for every matrix :math:`M` of ``modes`` (``(..., d, d)``), compiled when available."""
     kernels = compiled_backend()
@@ -605,7 +621,8 @@ def floquet_basis(
 ) -> FloquetBasis:
     r"""Floquet modes and quasienergies on a batch of points (one batched :func:`~lzsm_gates.propagate.evolve`).
 
-    All :math:`n + 1` sample times of the period come from one propagation per point.
+    All :math:`n + 1` sample times of the period come from one propagation per point (half a
+    period for real models with a cosine drive, see :func:`_sampled_propagators`).
 
     Parameters
     ----------
@@ -632,7 +649,7 @@ def floquet_basis(
     )
     kmax = default_kmax(model, a, w, offset=c) if opts.kmax is None else opts.kmax
     n = _default_times(kmax) if opts.n_times is None else opts.n_times
-    props = evolve(model, a, w, np.arange(n + 1) / n, offset=c)  # (*batch, n + 1, d, d)
+    props = _sampled_propagators(model, a, w, c, n)  # (*batch, n + 1, d, d)
     eigvals, vecs = np.linalg.eig(props[..., -1, :, :])
     vecs = _orthonormalize(vecs)
     period = 2 * np.pi / w

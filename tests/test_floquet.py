@@ -331,3 +331,20 @@ def test_numpy_route_equals_compiled(monkeypatch):
     np.testing.assert_allclose(fallback.modes, compiled.modes, atol=1e-9)
     np.testing.assert_allclose(fallback.rates((O3L_BATH_OP, BATH), KMAX).rates, rates.rates, rtol=1e-8, atol=1e-15)
     np.testing.assert_allclose(fallback.period_average(rho), average, atol=1e-10)
+
+
+def test_half_period_symmetry_of_real_cosine_models():
+    """The O3L model (real, cos drive) integrates half a period; a complex but unitarily equivalent copy
+    integrates the whole period: same quasienergies and rates (with the coupling transformed alike)."""
+    phases = np.diag(np.exp(1j * np.array([0.0, 0.4, 1.1, -0.7])))
+    rotated = DrivenModel(phases @ O3L.static @ phases.conj().T, phases @ O3L.drive_operator @ phases.conj().T, "cos")
+    assert O3L.is_real and not rotated.is_real
+    a = np.array([0.7, 3.8])
+    real = floquet_basis(O3L, a, 1.0, kmax=KMAX)
+    full = floquet_basis(rotated, a, 1.0, kmax=KMAX)
+    np.testing.assert_allclose(real.quasienergies, full.quasienergies, atol=1e-10)
+    np.testing.assert_allclose(np.abs(phases @ real.modes), np.abs(full.modes), atol=1e-9)  # modes up to a phase
+    op = phases @ O3L_BATH_OP @ phases.conj().T
+    np.testing.assert_allclose(
+        real.rates((O3L_BATH_OP, BATH), KMAX).rates, full.rates((op, BATH), KMAX).rates, rtol=1e-7, atol=1e-14
+    )
