@@ -339,31 +339,20 @@ def evolve_dense(
 
 @_jit
 def floquet_modes(
-    props: np.ndarray,
-    vecs: np.ndarray,
-    quasienergies: np.ndarray,
-    period: np.ndarray,
-    reference: np.ndarray,
-    weights: np.ndarray,
-    index: np.ndarray,
-    modes: np.ndarray,
+    props: np.ndarray, vecs: np.ndarray, quasienergies: np.ndarray, period: np.ndarray, index: np.ndarray, modes: np.ndarray
 ) -> None:
-    r"""Floquet modes :math:`|u_a(t_j)\rangle = e^{i\varepsilon_a t_j}U(t_j)|v_a\rangle` and reference overlaps.
+    r"""Floquet modes ``modes[p, j]`` :math:`= U(t_j)V\,\mathrm{diag}(e^{i\varepsilon_a t_j})`, :math:`t_j = jT/n`.
 
-    For each point ``p`` in ``index``: ``modes[p, j]`` (columns :math:`a`) from ``props[p, j]``
-    (:math:`U(t_j)`, :math:`t_j = jT/n`), the eigenvectors ``vecs[p]`` and ``quasienergies[p]``, and
-    ``weights[p, i, a]`` :math:`= \frac1n\sum_j|\langle E_i|u_a(t_j)\rangle|^2` with the columns
-    :math:`|E_i\rangle` of ``reference[p]``.
+    ``props[p, j]`` is :math:`U(t_j)`, ``vecs[p]`` the eigenvectors :math:`V` of :math:`U(T)`.  The
+    phases advance by multiplication, reseeded every :data:`RESEED` samples.
     """
     n, d = modes.shape[1], modes.shape[2]
     phase = np.empty(d, dtype=np.complex128)
     step = np.empty(d, dtype=np.complex128)
     for p in index:
         for a in range(d):
-            phase[a] = 1.0
             angle = quasienergies[p, a] * period[p] / n
             step[a] = complex(math.cos(angle), math.sin(angle))
-        weights[p] = 0.0
         for j in range(n):
             if j % RESEED == 0:
                 for a in range(d):
@@ -375,14 +364,32 @@ def floquet_modes(
                     for m in range(d):
                         acc += props[p, j, i, m] * vecs[p, m, a]
                     modes[p, j, i, a] = acc * phase[a]
+            for a in range(d):
+                phase[a] *= step[a]
+
+
+@_jit
+def reference_overlaps(
+    props: np.ndarray, vecs: np.ndarray, reference: np.ndarray, index: np.ndarray, weights: np.ndarray
+) -> None:
+    r"""``weights[p, i, a]`` :math:`= \frac1n\sum_{j<n}|\langle E_i|U(t_j)|v_a\rangle|^2` (:math:`|E_i\rangle`: columns of ``reference[p]``)."""
+    n, d = props.shape[1] - 1, props.shape[2]
+    rotated = np.empty((d, d), dtype=np.complex128)
+    for p in index:
+        weights[p] = 0.0
+        for j in range(n):
+            for i in range(d):
+                for m in range(d):
+                    acc = 0j
+                    for k in range(d):
+                        acc += reference[p, k, i].conjugate() * props[p, j, k, m]
+                    rotated[i, m] = acc
             for i in range(d):
                 for a in range(d):
                     acc = 0j
                     for m in range(d):
-                        acc += reference[p, m, i].conjugate() * modes[p, j, m, a]
+                        acc += rotated[i, m] * vecs[p, m, a]
                     weights[p, i, a] += (acc.real * acc.real + acc.imag * acc.imag) / n
-            for a in range(d):
-                phase[a] *= step[a]
 
 
 @_jit

@@ -330,35 +330,47 @@ def _orthonormalize(v: np.ndarray) -> np.ndarray:
     return v @ (s * (1 / np.sqrt(w))[..., None, :]) @ _dagger(s)
 
 
-def _modes_and_overlaps(
-    props: np.ndarray, vecs: np.ndarray, eps: np.ndarray, period: np.ndarray, reference: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""Modes :math:`e^{i\varepsilon_a t_j}U(t_j)|v_a\rangle` (``(*batch, n, d, d)``) and the overlaps
-    :math:`\overline{|\langle E_i|u_a(t)\rangle|^2}` (``(*batch, d, d)``) with the columns of ``reference``.
+def _flat_points(batch: tuple[int, ...], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """C-contiguous copies of per-point arrays with the batch axes flattened into one (for the kernels)."""
+    size = int(np.prod(batch, dtype=int))
+    out = []
+    for x in arrays:
+        tail = x.shape[len(batch) :]
+        out.append(np.ascontiguousarray(np.broadcast_to(x, batch + tail).reshape((size,) + tail)))
+    return tuple(out)
 
-    Compiled (:func:`lzsm_gates._kernels.floquet_modes`) when available, else numpy.
-    """
+
+def _reference_overlaps(props: np.ndarray, vecs: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    r""":math:`\overline{|\langle E_i|U(t)|v_a\rangle|^2}` over the samples, shape ``(*batch, d, d)`` (phase-free, so
+    the modes can be ordered before they are built)."""
     n, d = props.shape[-3] - 1, props.shape[-1]
-    batch = eps.shape[:-1]
+    batch = vecs.shape[:-2]
     reference = np.broadcast_to(reference, batch + (d, d))
     kernels = compiled_backend()
-    if kernels is not None:
-        size = int(np.prod(batch, dtype=int))
-        modes = np.empty((size, n, d, d), dtype=complex)
-        weights = np.empty((size, d, d))
-        args = tuple(
-            np.ascontiguousarray(x.reshape((size,) + x.shape[len(batch) :]))
-            for x in (props, vecs, eps, np.broadcast_to(period, batch), reference)
-        )
-        kernels.run_split(kernels.floquet_modes, args + (weights,), modes, size, size * n * d**3 / 2)
-        return modes.reshape(batch + (n, d, d)), weights.reshape(batch + (d, d))
-    times = np.arange(n) / n * period[..., None]  # (*batch, n)
-    phases = np.exp(1j * eps[..., None, :] * times[..., :, None])  # e^{i eps_a t_j}, (*batch, n, d)
-    flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(-1, n * d, d)  # U(t_j) stacked: one product per point
-    modes = (flat @ vecs.reshape(-1, d, d)).reshape(batch + (n, d, d)) * phases[..., None, :]
-    side = np.moveaxis(modes, -2, -3).reshape(batch + (d, n * d))  # [..., i, (j, a)]
-    overlaps = (_dagger(reference) @ side).reshape(batch + (d, n, d))
-    return modes, np.mean(np.abs(overlaps) ** 2, axis=-2)
+    if kernels is None:
+        flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(batch + (n * d, d))  # one product per point
+        rows = np.moveaxis((flat @ vecs).reshape(batch + (n, d, d)), -2, -3).reshape(batch + (d, n * d))
+        overlaps = (_dagger(reference) @ rows).reshape(batch + (d, n, d))
+        return np.mean(np.abs(overlaps) ** 2, axis=-2)
+    args = _flat_points(batch, props, vecs, reference)
+    weights = np.empty((args[0].shape[0], d, d))
+    kernels.run_split(kernels.reference_overlaps, args, weights, weights.shape[0], weights.shape[0] * n * d**3)
+    return weights.reshape(batch + (d, d))
+
+
+def _floquet_modes(props: np.ndarray, vecs: np.ndarray, eps: np.ndarray, period: np.ndarray) -> np.ndarray:
+    r"""Modes :math:`|u_a(t_j)\rangle = e^{i\varepsilon_a t_j}U(t_j)|v_a\rangle`, shape ``(*batch, n, d, d)``."""
+    n, d = props.shape[-3] - 1, props.shape[-1]
+    batch = vecs.shape[:-2]
+    kernels = compiled_backend()
+    if kernels is None:
+        phases = np.exp(1j * eps[..., None, :] * (np.arange(n) / n * period[..., None])[..., :, None])
+        flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(batch + (n * d, d))
+        return (flat @ vecs).reshape(batch + (n, d, d)) * phases[..., None, :]
+    args = _flat_points(batch, props, vecs, eps, np.broadcast_to(period, batch))
+    modes = np.empty((args[0].shape[0], n, d, d), dtype=complex)
+    kernels.run_split(kernels.floquet_modes, args, modes, modes.shape[0], modes.shape[0] * n * d**3 / 2)
+    return modes.reshape(batch + (n, d, d))
 
 
 def _sampled_propagators(model: DrivenModel, a: np.ndarray, w: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
@@ -371,10 +383,14 @@ def _sampled_propagators(model: DrivenModel, a: np.ndarray, w: np.ndarray, c: np
     if not (model.waveform == "cos" and model.is_real and n % 2 == 0):
         return evolve(model, a, w, np.arange(n + 1) / n, offset=c)
     half = evolve(model, a, w, np.arange(n // 2 + 1) / n, offset=c)
+    props = np.empty(half.shape[:-3] + (n + 1,) + half.shape[-2:], dtype=complex)
+    props[..., : n // 2 + 1, :, :] = half
     middle = half[..., -1, :, :]
-    full = np.swapaxes(middle, -1, -2) @ middle
-    mirrored = np.conj(half[..., n // 2 - 1 : 0 : -1, :, :]) @ full[..., None, :, :]
-    return np.concatenate([half, mirrored, full[..., None, :, :]], axis=-3)
+    props[..., n, :, :] = np.swapaxes(middle, -1, -2) @ middle
+    mirrored = props[..., n // 2 + 1 : n, :, :]  # conj(U(t_{n-j}) conj(U(T))), written in place
+    np.matmul(half[..., n // 2 - 1 : 0 : -1, :, :], np.conj(props[..., n, None, :, :]), out=mirrored)
+    np.conjugate(mirrored, out=mirrored)
+    return props
 
 
 def _sandwich(modes: np.ndarray, operator: np.ndarray) -> np.ndarray:
@@ -659,12 +675,10 @@ def floquet_basis(
     _, reference = np.linalg.eigh(statics)
     if statics.ndim == 3:  # one reference basis per distinct offset
         reference = reference[np.searchsorted(np.unique(c), c)]
-    modes, weights = _modes_and_overlaps(props, vecs, eps, period, reference)  # weights: [..., level i, mode a]
-    perm = _reference_order(weights)
-    moved = np.any(perm != np.arange(d), axis=-1)  # reorder only the points that need it
+    perm = _reference_order(_reference_overlaps(props, vecs, reference))
     eps = np.take_along_axis(eps, perm, axis=-1)
-    if np.any(moved):
-        modes[moved] = np.take_along_axis(modes[moved], perm[moved][..., None, None, :], axis=-1)
+    vecs = np.take_along_axis(vecs, perm[..., None, :], axis=-1)
+    modes = _floquet_modes(props, vecs, eps, period)
     return FloquetBasis(
         amplitude=a, frequency=w, quasienergies=eps, modes=modes, options=replace(opts, kmax=kmax, n_times=n)
     )
