@@ -183,7 +183,7 @@ def test_compiled_backend_is_used_by_default():
     assert kernels is not None and kernels.compiled
 
 
-@pytest.mark.parametrize("d,seed", [(3, 1), (8, 2)])
+@pytest.mark.parametrize("d,seed", [(2, 7), (3, 1), (8, 2)])
 def test_general_dimension_matches_independent_integrators(d, seed):
     model = _random_model(d, seed, "cos")
     u = period_propagator(model, 1.7, 2.3)
