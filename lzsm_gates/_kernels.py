@@ -23,8 +23,9 @@ and the scalar weights of :func:`step_weights`.
   so each of the :math:`2^s` factors errs by at most :math:`2^{-53}` in operator norm.
 
 The node values :math:`\sin(\omega t + \phi_0)` of consecutive steps follow by an exact rotation
-recurrence, reseeded from ``sin``/``cos`` every :data:`RESEED` steps (the recurrence drifts by
-about one rounding error per step).  All kernels release the GIL and work on the points listed in
+recurrence, reseeded from ``sin``/``cos`` every :data:`RESEED` steps and whenever the step size
+changes (the recurrence drifts by about one rounding error per step); consecutive output segments
+with equal steps (a Floquet time grid) continue it.  All kernels release the GIL and work on the points listed in
 ``index``, so that callers can split a batch over threads; compiled code is cached on disk.
 """
 
@@ -180,16 +181,21 @@ def evolve_su2(
         period = 2 * math.pi / w
         q0, qx, qy, qz, phi = 1.0, 0.0, 0.0, 0.0, 0.0
         done = 0.0
+        h_prev, since_seed, rot_c, rot_s = -1.0, RESEED, 1.0, 0.0
         for k in range(fractions.size):
             span = fractions[k] - done
             n_seg = max(int(math.ceil(steps[p] * span - 1e-9)), 1) if span > 0 else 0
             h = span * period / max(n_seg, 1)
-            rot_c, rot_s = math.cos(w * h), math.sin(w * h)
+            if abs(h - h_prev) > 1e-12 * h:  # a new step size (not a rounding difference): new rotation, reseed
+                rot_c, rot_s = math.cos(w * h), math.sin(w * h)
+                h_prev, since_seed = h, RESEED
             for s in range(n_seg):
-                if s % RESEED == 0:
+                if since_seed >= RESEED:  # segments of equal steps continue the recurrence
                     _seed(w, phase, done * period + s * h, h, sines, cosines)
+                    since_seed = 0
                 else:
                     _advance(rot_c, rot_s, sines, cosines)
+                since_seed += 1
                 _step_weights(h, c + a * sines[0], c + a * sines[1], c + a * sines[2], nu)
                 k0 = kx = ky = kz = 0.0
                 for m in range(14):
@@ -313,16 +319,21 @@ def evolve_dense(
         for i in range(d):
             u[i, i] = 1.0
         done = 0.0
+        h_prev, since_seed, rot_c, rot_s = -1.0, RESEED, 1.0, 0.0
         for k in range(fractions.size):
             span = fractions[k] - done
             n_seg = max(int(math.ceil(steps[p] * span - 1e-9)), 1) if span > 0 else 0
             h = span * period / max(n_seg, 1)
-            rot_c, rot_s = math.cos(w * h), math.sin(w * h)
+            if abs(h - h_prev) > 1e-12 * h:  # a new step size (not a rounding difference): new rotation, reseed
+                rot_c, rot_s = math.cos(w * h), math.sin(w * h)
+                h_prev, since_seed = h, RESEED
             for s in range(n_seg):
-                if s % RESEED == 0:
+                if since_seed >= RESEED:  # segments of equal steps continue the recurrence
                     _seed(w, phase, done * period + s * h, h, sines, cosines)
+                    since_seed = 0
                 else:
                     _advance(rot_c, rot_s, sines, cosines)
+                since_seed += 1
                 _step_weights(h, c + a * sines[0], c + a * sines[1], c + a * sines[2], nu)
                 for i in range(d):
                     for j in range(d):
