@@ -1,4 +1,4 @@
-"""Speed of the compiled propagator and of the Floquet/O3L routes, each as a ratio to a baseline run in the same process.
+"""Speed of the compiled propagator and of the Floquet/O3L routes, each against a baseline in the same run.
 
 Run: ``python benchmarks/bench_speed.py [--quick]`` (or through ``run_all.py``).  Writes
 ``benchmarks/results/speed.json`` and ``benchmarks/results/speed.md`` (the tables of
@@ -259,7 +259,8 @@ def floquet_rows() -> dict:
     grid = np.linspace(0.0, 6.0, n)
     _, t_map = timed(lambda: o3l_steady_state(p, amplitude=grid[:, None], eps0=grid[None, :]))
     out[f"o3l_C_map_{n}x{n}_s"] = round(t_map, 2)
-    out[f"o3l_C_map_{n}x{n}_cpu_s"] = round(_cpu(lambda: o3l_steady_state(p, amplitude=grid[:, None], eps0=grid[None, :])), 2)
+    cpu_map = _cpu(lambda: o3l_steady_state(p, amplitude=grid[:, None], eps0=grid[None, :]))
+    out[f"o3l_C_map_{n}x{n}_cpu_s"] = round(cpu_map, 2)
     bath = Bath.ohmic(1e-3, 20.0, 0.1)
     a, w = np.meshgrid(np.linspace(0.0, 3.0, 100), np.linspace(1.0, 5.0, 100), indexing="ij")
     qubit_rates(a[:2, :2], w[:2, :2], bath)

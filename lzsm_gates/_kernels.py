@@ -350,7 +350,12 @@ def evolve_dense(
 
 @_jit
 def floquet_modes(
-    props: np.ndarray, vecs: np.ndarray, quasienergies: np.ndarray, period: np.ndarray, index: np.ndarray, modes: np.ndarray
+    props: np.ndarray,
+    vecs: np.ndarray,
+    quasienergies: np.ndarray,
+    period: np.ndarray,
+    index: np.ndarray,
+    modes: np.ndarray,
 ) -> None:
     r"""Floquet modes ``modes[p, j]`` :math:`= U(t_j)V\,\mathrm{diag}(e^{i\varepsilon_a t_j})`, :math:`t_j = jT/n`.
 
@@ -383,7 +388,10 @@ def floquet_modes(
 def reference_overlaps(
     props: np.ndarray, vecs: np.ndarray, reference: np.ndarray, index: np.ndarray, weights: np.ndarray
 ) -> None:
-    r"""``weights[p, i, a]`` :math:`= \frac1n\sum_{j<n}|\langle E_i|U(t_j)|v_a\rangle|^2` (:math:`|E_i\rangle`: columns of ``reference[p]``)."""
+    r"""``weights[p, i, a]`` :math:`= \frac1n\sum_{j<n}|\langle E_i|U(t_j)|v_a\rangle|^2`.
+
+    :math:`|E_i\rangle` are the columns of ``reference[p]``, :math:`|v_a\rangle` those of ``vecs[p]``.
+    """
     n, d = props.shape[1] - 1, props.shape[2]
     rotated = np.empty((d, d), dtype=np.complex128)
     for p in index:
@@ -426,7 +434,7 @@ def sandwich(modes: np.ndarray, operator: np.ndarray, index: np.ndarray, out: np
 
 @_jit
 def period_average(modes: np.ndarray, rho: np.ndarray, index: np.ndarray, out: np.ndarray) -> None:
-    r"""``out[p]`` :math:`= \frac1n\sum_j M_j\rho M_j^\dagger` with :math:`M_j` = ``modes[p, j]``, :math:`\rho` = ``rho[p]``."""
+    r"""Period average ``out[p]`` :math:`= \frac1n\sum_j M_j\rho M_j^\dagger` (``modes[p, j]``, ``rho[p]``)."""
     n, d = modes.shape[1], modes.shape[2]
     tmp = np.empty((d, d), dtype=np.complex128)
     for p in index:

@@ -576,7 +576,9 @@ class FloquetBasis:
             frequency=self.frequency,
             quasienergy_gap=self.quasienergy_gap(),
             truncation=truncation,
-            options=replace(self.options or FloquetOptions(), kmax=kmax, n_times=self.n_times, sideband_tol=sideband_tol),
+            options=replace(
+                self.options or FloquetOptions(), kmax=kmax, n_times=self.n_times, sideband_tol=sideband_tol
+            ),
         )
 
     def redfield_tensor(
@@ -749,7 +751,7 @@ def _flat_chunks(
     a, w, c = np.broadcast_arrays(*points)
     shape = a.shape
     a, w, c = a.ravel(), w.ravel(), c.ravel()
-    parts = [fn(a[i : i + chunk_size], w[i : i + chunk_size], c[i : i + chunk_size]) for i in range(0, a.size, chunk_size)]
+    parts = [fn(*(x[i : i + chunk_size] for x in (a, w, c))) for i in range(0, a.size, chunk_size)]
     first = parts[0]
     values = {}
     for f in fields(first):

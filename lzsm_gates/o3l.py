@@ -296,7 +296,8 @@ def o3l_steady_state(
             np.stack([flat["amplitude"][sel], flat["eps0"][sel]], axis=-1), axis=0, return_inverse=True
         )
         point_index = point_index.ravel()
-        baths, bath_index = np.unique(np.stack([flat[f][sel] for f in _BATH_FIELDS], axis=-1), axis=0, return_inverse=True)
+        bath_keys = np.stack([flat[f][sel] for f in _BATH_FIELDS], axis=-1)
+        baths, bath_index = np.unique(bath_keys, axis=0, return_inverse=True)
         bath_index = bath_index.ravel()
         for members, class_opts in _cutoff_classes(model, points, opts):
             chunk = class_opts.points_per_chunk(4)

@@ -216,7 +216,8 @@ def test_static_offset_equals_shifted_static_part():
     # the qubit's parity shortcut is not valid with an offset (S V S = -V): the full period is used
     q = qubit_model()
     shifted = DrivenModel(q.static + 0.7 * q.drive_operator, q.drive_operator, "sin")
-    assert np.linalg.norm(period_propagator(q, 2.0, 1.0, offset=0.7) - reference_period_propagator(shifted, 2.0, 1.0), 2) < 1e-10
+    u = period_propagator(q, 2.0, 1.0, offset=0.7)
+    assert np.linalg.norm(u - reference_period_propagator(shifted, 2.0, 1.0), 2) < 1e-10
 
 
 def test_threaded_batch_equals_single_thread(monkeypatch):
