@@ -124,6 +124,16 @@ or of the Q = 0 tensor) give the period-averaged lab-frame state
 
     \rho_\infty = \frac1T\int_0^T dt \sum_{ab}\rho_{ab}|u_a(t)\rangle\langle u_b(t)|
                 \;=\; \sum_a p_a\,\overline{|u_a(t)\rangle\langle u_a(t)|}\quad(\text{secular}).
+
+Numerics
+--------
+The numerical settings (``kmax``, ``n_times``, ``sideband_tol``, ``chunk_size``) travel in a
+frozen :class:`FloquetOptions`; every result records the settings it was computed with.  Batches
+may also vary a static offset :math:`c` of the drive, :math:`H_0 + (c + A f(\omega t))V`, which
+shares one model (e.g. the O3L detuning).  Real models with a cosine drive are integrated over
+half a period only (:math:`U(T - t) = \overline{U(t)}\,U(T)`); the modes, overlaps, sidebands and
+period averages are computed by compiled kernels (:mod:`lzsm_gates._kernels`) when numba is
+available.
 """
 
 from __future__ import annotations
