@@ -341,12 +341,16 @@ def _orthonormalize(v: np.ndarray) -> np.ndarray:
 
 
 def _flat_points(batch: tuple[int, ...], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    """C-contiguous copies of per-point arrays with the batch axes flattened into one (for the kernels)."""
+    """Arrays of shape ``batch + tail`` as writable C-contiguous ``(size,) + tail`` arrays for the kernels.
+
+    Writable contiguous inputs are not copied; broadcast (read-only) views are, so that every kernel
+    argument has one array type (one compiled specialisation).
+    """
     size = int(np.prod(batch, dtype=int))
     out = []
     for x in arrays:
-        tail = x.shape[len(batch) :]
-        out.append(np.ascontiguousarray(np.broadcast_to(x, batch + tail).reshape((size,) + tail)))
+        flat = np.ascontiguousarray(x.reshape((size,) + x.shape[len(batch) :]))
+        out.append(flat if flat.flags.writeable else flat.copy())
     return tuple(out)
 
 
@@ -545,11 +549,10 @@ class FloquetBasis:
         kernels = compiled_backend()
         if kernels is not None:
             batch = np.broadcast_shapes(self.modes.shape[:-3], rho.shape[:-2])
-            size = int(np.prod(batch, dtype=int))
-            modes = np.ascontiguousarray(np.broadcast_to(self.modes, batch + (n, d, d)).reshape(size, n, d, d))
-            flat_rho = np.ascontiguousarray(np.broadcast_to(rho, batch + (d, d)).reshape(size, d, d))
-            out = np.empty((size, d, d), dtype=complex)
-            kernels.run_split(kernels.period_average, (modes, flat_rho), out, size, size * n * d**3)
+            modes = self.modes if self.modes.shape[:-3] == batch else np.broadcast_to(self.modes, batch + (n, d, d))
+            args = _flat_points(batch, modes, np.broadcast_to(rho, batch + (d, d)))
+            out = np.empty((args[0].shape[0], d, d), dtype=complex)
+            kernels.run_split(kernels.period_average, args, out, out.shape[0], out.size * n * d)
             return out.reshape(batch + (d, d))
         # numpy: sum_j (u_j rho) u_j^dag as one (d, n d) x (n d, d) product per point
         product = self.modes @ rho[..., None, :, :]

@@ -183,6 +183,7 @@ def _run_compiled(kernels: Any, algebra: _MagnusAlgebra, phase: float, c, a, w, 
     else:
         kernel, basis = kernels.evolve_dense, algebra.basis
     work = float(np.sum(n_per)) * max(float(f[-1]), 1.0) * (1 if d == 2 else d**3)
+    f = f if f.flags.writeable else f.copy()  # one array type per argument: one compiled specialisation
     kernels.run_split(kernel, (basis, phase, c, a, w, n_per, f), out, a.size, work)
     return out
 
@@ -299,7 +300,7 @@ def evolve(
         raise LZSMInputError(f"model must be a DrivenModel, got {type(model).__name__}")
     a, w, c = _points(amplitude, frequency, offset)
     batch = a.shape
-    a, w, c = (np.ascontiguousarray(x.ravel(), dtype=float) for x in (a, w, c))
+    a, w, c = (np.array(x, dtype=float).ravel() for x in (a, w, c))  # fresh, writable, contiguous
     f = _fractions(fractions)
     algebra = _algebra(model)
     if steps:
