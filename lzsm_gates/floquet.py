@@ -139,6 +139,7 @@ available.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -182,6 +183,7 @@ KERNEL_TOL = 1e-10
 _KMAX_MARGIN = 16
 _MIN_TIMES = 64
 _CHUNK_BYTES = 1 << 26  # default chunks keep each (points, n_times, d, d) complex array near 64 MiB
+_PARALLEL_MIN_POINTS = 2048  # grids at least this large are split over the cores in concurrent chunks
 
 
 class FloquetWarning(UserWarning):
@@ -755,16 +757,36 @@ class FloquetRates:
 
 
 def _flat_chunks(
-    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], _R], points: tuple[np.ndarray, ...], chunk_size: int
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], _R],
+    points: tuple[np.ndarray, ...],
+    options: FloquetOptions,
+    dim: int,
 ) -> _R:
     """Evaluate ``fn`` on flat chunks of the broadcast (A, omega, offset) and reassemble its dataclass result.
 
-    Array fields are concatenated; other fields (the options) are taken from the first chunk.
+    Chunks of ``options.points_per_chunk(dim)`` points; with the compiled kernels and several cores,
+    large grids get at least one chunk per core and the chunks run in concurrent threads (numpy and
+    the kernels release the GIL).  Array fields are concatenated; other fields (the options) are
+    taken from the first chunk.
     """
     a, w, c = np.broadcast_arrays(*points)
     shape = a.shape
     a, w, c = a.ravel(), w.ravel(), c.ravel()
-    parts = [fn(*(x[i : i + chunk_size] for x in (a, w, c))) for i in range(0, a.size, chunk_size)]
+    chunk = options.points_per_chunk(dim)
+    kernels = compiled_backend()
+    threads = 1 if kernels is None or a.size < _PARALLEL_MIN_POINTS else kernels.workers()
+    if options.chunk_size is None and threads > 1:
+        chunk = min(chunk, -(-a.size // threads))
+    starts = range(0, a.size, chunk)
+
+    def part(i: int) -> _R:
+        return fn(a[i : i + chunk], w[i : i + chunk], c[i : i + chunk])
+
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(min(threads, len(starts)), thread_name_prefix="lzsm-floquet") as pool:
+            parts = list(pool.map(part, starts))
+    else:
+        parts = [part(i) for i in starts]
     first = parts[0]
     values = {}
     for f in fields(first):
@@ -834,7 +856,7 @@ def floquet_rates(
         basis = floquet_basis(model, ac, wc, offset=cc, options=opts)
         return basis.rates(couplings, opts.kmax, sideband_tol=opts.sideband_tol)
 
-    return _flat_chunks(chunk, points, opts.points_per_chunk(model.dim))
+    return _flat_chunks(chunk, points, opts, model.dim)
 
 
 def _null_vector(matrix: np.ndarray, what: str) -> np.ndarray:
@@ -944,7 +966,7 @@ def floquet_steady_state(
             rho = stationary_state(basis.redfield_tensor(couplings, opts.kmax, sideband_tol=opts.sideband_tol))
         return FloquetSteadyState(rho_floquet=rho, rho_average=basis.period_average(rho), options=basis.options)
 
-    return _flat_chunks(chunk, points, opts.points_per_chunk(model.dim))
+    return _flat_chunks(chunk, points, opts, model.dim)
 
 
 def population_dynamics(rates: FloquetRates, populations: np.ndarray, times: np.ndarray | float) -> np.ndarray:

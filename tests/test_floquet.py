@@ -348,3 +348,12 @@ def test_half_period_symmetry_of_real_cosine_models():
     np.testing.assert_allclose(
         real.rates((O3L_BATH_OP, BATH), KMAX).rates, full.rates((op, BATH), KMAX).rates, rtol=1e-7, atol=1e-14
     )
+
+
+def test_large_grids_run_in_concurrent_chunks_with_the_same_result():
+    a, w = np.meshgrid(np.linspace(0.0, 3.0, 48), np.linspace(1.0, 5.0, 48), indexing="ij")  # >= 2048 points
+    threaded = qubit_rates(a, w, BATH)  # automatic chunks: one per core, in threads
+    serial = qubit_rates(a, w, BATH, chunk_size=a.size)  # one chunk
+    assert threaded.options.kmax == serial.options.kmax
+    np.testing.assert_allclose(threaded.gamma1, serial.gamma1, rtol=1e-10, atol=1e-18)
+    np.testing.assert_allclose(threaded.gamma_phi, serial.gamma_phi, rtol=1e-10, atol=1e-18)
