@@ -53,6 +53,7 @@ points with the same :math:`(J, \Delta_1, \Delta_2/\Delta_1)` share one model
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping, Sequence
 
@@ -73,6 +74,7 @@ from .floquet import (
 )
 from .metrics import concurrence
 from .models import PAULI_I, PAULI_X, PAULI_Z, DrivenModel
+from .propagate import compiled_backend
 from .sweeps import Axis, run_sweep
 from .units import LZSMInputError, check_finite, check_positive
 
@@ -299,23 +301,13 @@ def o3l_steady_state(
         bath_keys = np.stack([flat[f][sel] for f in _BATH_FIELDS], axis=-1)
         baths, bath_index = np.unique(bath_keys, axis=0, return_inverse=True)
         bath_index = bath_index.ravel()
-        for members, class_opts in _cutoff_classes(model, points, opts):
-            chunk = class_opts.points_per_chunk(4)
-            for start in range(0, members.size, chunk):
-                part = members[start : start + chunk]
-                basis = floquet_basis(model, points[part, 0], 1.0, offset=points[part, 1], options=class_opts)
-                position = np.full(len(points), -1)
-                position[part] = np.arange(part.size)
-                for b, bkey in enumerate(baths):
-                    use = (bath_index == b) & (position[point_index] >= 0)
-                    if not np.any(use):
-                        continue
-                    bp = replace(gp, **dict(zip(_BATH_FIELDS, map(float, bkey))))
-                    rates = basis.rates(o3l_coupling(bp), class_opts.kmax, sideband_tol=class_opts.sideband_tol)
-                    pops = stationary_populations(rates)  # (points in part, 4)
-                    avg = basis.period_average(pops[..., :, None] * np.eye(4))
-                    where, at = sel[use], position[point_index[use]]
-                    rho[where], pf[where], sec[where] = avg[at], pops[at], rates.secular_parameter[at]
+        tasks = [
+            (members[start : start + class_opts.points_per_chunk(4)], class_opts)
+            for members, class_opts in _cutoff_classes(model, points, opts)
+            for start in range(0, members.size, class_opts.points_per_chunk(4))
+        ]
+        context = (model, gp, points, point_index, baths, bath_index, sel, (rho, pf, sec))
+        _map_in_threads(lambda task: _solve_part(*context, *task), tasks)  # noqa: B023 - used at once
     # populations of the H0 levels, <k|rho_inf|k>, in the eigenbasis of each point's H0
     eps0, j, d1, ratio = (flat[k][:, None, None] for k in ("eps0", "J", "delta1", "delta_ratio"))
     _, vecs = np.linalg.eigh(_static_part(eps0, j, d1, d1 * ratio))
@@ -328,6 +320,48 @@ def o3l_steady_state(
         eigen_populations=pe.reshape(shape + (4,)),
         secular_parameter=sec.reshape(shape),
     )
+
+
+def _solve_part(
+    model: DrivenModel,
+    params: O3LParams,
+    points: np.ndarray,
+    point_index: np.ndarray,
+    baths: np.ndarray,
+    bath_index: np.ndarray,
+    sel: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    part: np.ndarray,
+    options: FloquetOptions,
+) -> None:
+    """Steady states of the (A, eps0) ``points[part]`` for every bath, written into ``out`` = (rho, p_F, secular)."""
+    rho, pf, sec = out
+    basis = floquet_basis(model, points[part, 0], 1.0, offset=points[part, 1], options=options)
+    position = np.full(len(points), -1)
+    position[part] = np.arange(part.size)
+    for b, bkey in enumerate(baths):
+        use = (bath_index == b) & (position[point_index] >= 0)
+        if not np.any(use):
+            continue
+        bp = replace(params, **dict(zip(_BATH_FIELDS, map(float, bkey))))
+        rates = basis.rates(o3l_coupling(bp), options.kmax, sideband_tol=options.sideband_tol)
+        pops = stationary_populations(rates)  # (points in part, 4)
+        avg = basis.period_average(pops[..., :, None] * np.eye(4))
+        where, at = sel[use], position[point_index[use]]
+        rho[where], pf[where], sec[where] = avg[at], pops[at], rates.secular_parameter[at]
+
+
+def _map_in_threads(fn: Any, tasks: list) -> None:
+    """Run ``fn`` on every task, in concurrent threads when the compiled kernels are available (they and
+    numpy release the GIL) and there are several tasks."""
+    kernels = compiled_backend()
+    threads = 1 if kernels is None else min(kernels.workers(), len(tasks))
+    if threads < 2:
+        for task in tasks:
+            fn(task)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="lzsm-o3l") as pool:
+        list(pool.map(fn, tasks))
 
 
 def _cutoff_classes(
