@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import RESULTS, write_row
 
-BENCHMARKS = ["bench_core", "bench_design", "bench_rates", "bench_o3l", "bench_open_systems", "bench_leakage"]
+BENCHMARKS = ["bench_speed", "bench_core", "bench_design", "bench_rates", "bench_o3l", "bench_open_systems", "bench_leakage"]
 
 
 def main(names: list[str]) -> None:
@@ -24,7 +24,7 @@ def main(names: list[str]) -> None:
         row = module.run()
         write_row(name.removeprefix("bench_"), row)
         lines.append(f"## {row.get('benchmark', name)}\n\n| quantity | value |\n|---|---|")
-        lines += [f"| {k} | {json.dumps(v)} |" for k, v in row.items() if k != "benchmark"]
+        lines += [f"| {k} | {json.dumps(v)} |" for k, v in row.items() if k not in ("benchmark", "scaling")]
         lines.append("")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "summary.md").write_text("\n".join(lines))

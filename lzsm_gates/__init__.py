@@ -274,6 +274,10 @@ from .devices import (
     virtual_z_phases,
 )
 
+# compiled propagation and Floquet options (issue 14)
+from .floquet import FloquetOptions
+from .propagate import compiled_backend
+
 from .version import __version__
 
 __all__ = [
@@ -586,4 +590,8 @@ __all__ = [
     "subspace_channel_error",
     "two_qubit_model",
     "virtual_z_phases",
+    # floquet
+    "FloquetOptions",
+    # propagate
+    "compiled_backend",
 ]

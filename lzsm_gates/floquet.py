@@ -124,13 +124,24 @@ or of the Q = 0 tensor) give the period-averaged lab-frame state
 
     \rho_\infty = \frac1T\int_0^T dt \sum_{ab}\rho_{ab}|u_a(t)\rangle\langle u_b(t)|
                 \;=\; \sum_a p_a\,\overline{|u_a(t)\rangle\langle u_a(t)|}\quad(\text{secular}).
+
+Numerics
+--------
+The numerical settings (``kmax``, ``n_times``, ``sideband_tol``, ``chunk_size``) travel in a
+frozen :class:`FloquetOptions`; every result records the settings it was computed with.  Batches
+may also vary a static offset :math:`c` of the drive, :math:`H_0 + (c + A f(\omega t))V`, which
+shares one model (e.g. the O3L detuning).  Real models with a cosine drive are integrated over
+half a period only (:math:`U(T - t) = \overline{U(t)}\,U(T)`); the modes, overlaps, sidebands and
+period averages are computed by compiled kernels (:mod:`lzsm_gates._kernels`) when numba is
+available.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, fields
-from typing import Callable, Sequence, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 from scipy.linalg import expm
@@ -140,13 +151,14 @@ from .baths import Bath
 from .chrw import chrw_parameters, fold_quasienergies
 from .lindblad import unvec
 from .models import PAULI_X, DrivenModel, check_hermitian, qubit_model
-from .propagate import evolve
-from .units import ConvergenceError, LZSMInputError, check_finite, check_positive
+from .propagate import compiled_backend, evolve
+from .units import ConvergenceError, LZSMInputError, LZSMWarning, check_finite, check_positive
 
 __all__ = [
     "Coupling",
     "FloquetWarning",
     "FloquetBasis",
+    "FloquetOptions",
     "FloquetRates",
     "FloquetSteadyState",
     "QubitRates",
@@ -170,17 +182,100 @@ SIDEBAND_TOL = 1e-9
 KERNEL_TOL = 1e-10
 _KMAX_MARGIN = 16
 _MIN_TIMES = 64
-_DEFAULT_CHUNK = 2048
+_CHUNK_BYTES = 1 << 26  # default chunks keep each (points, n_times, d, d) complex array near 64 MiB
+_PARALLEL_MIN_POINTS = 2048  # grids at least this large are split over the cores in concurrent chunks
 
 
-class FloquetWarning(UserWarning):
+class FloquetWarning(LZSMWarning):
     """The sideband sum is not converged (raise ``kmax`` and/or ``n_times``)."""
 
 
 _R = TypeVar("_R")
 
 
-def default_kmax(model: DrivenModel, amplitude: np.ndarray | float, frequency: np.ndarray | float) -> int:
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise LZSMInputError(f"{name} must be an integer in [{low}, inf), got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class FloquetOptions:
+    r"""Numerical settings of the Floquet solvers (frozen; results record the settings they used).
+
+    Attributes
+    ----------
+    kmax : int, optional
+        Sideband cutoff :math:`k_\max \ge 0` (default :func:`default_kmax` over the batch).
+    n_times : int, optional
+        Time samples per period, :math:`\ge 2` and :math:`\ge 2k_\max + 1` (default: a power of
+        two :math:`\ge 4(k_\max + 1)`, at least 64).
+    sideband_tol : float
+        Parseval weight outside :math:`|k| \le k_\max` (relative to :math:`\|X\|^2`) above which a
+        :class:`FloquetWarning` is issued.
+    chunk_size : int, optional
+        Points propagated together (default: as many as keep each array of propagators near 64 MiB,
+        :math:`16\,(n_\mathrm{times} + 1) d^2` bytes per point; see :meth:`points_per_chunk`).
+
+    Examples
+    --------
+    >>> FloquetOptions(kmax=32).n_times is None
+    True
+    >>> FloquetOptions.build(None, kmax=8, chunk_size=64).chunk_size
+    64
+    """
+
+    kmax: int | None = None
+    n_times: int | None = None
+    sideband_tol: float = SIDEBAND_TOL
+    chunk_size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kmax is not None:
+            object.__setattr__(self, "kmax", _check_int("kmax", self.kmax, 0))
+        if self.n_times is not None:
+            object.__setattr__(self, "n_times", _check_int("n_times", self.n_times, 2))
+        if self.chunk_size is not None:
+            object.__setattr__(self, "chunk_size", _check_int("chunk_size", self.chunk_size, 1))
+        tol = check_positive("sideband_tol", self.sideband_tol)
+        if tol.ndim != 0:
+            raise LZSMInputError(f"sideband_tol must be a scalar in (0, inf), got shape {tol.shape}")
+        object.__setattr__(self, "sideband_tol", float(tol))
+
+    @classmethod
+    def build(cls, options: "FloquetOptions | None" = None, **settings: Any) -> "FloquetOptions":
+        """``options`` (default: all defaults) with the given fields replaced; unknown fields are refused.
+
+        Raises
+        ------
+        LZSMInputError
+            If ``options`` is not a FloquetOptions or a setting is not one of its fields.
+        """
+        if options is None:
+            options = cls()
+        elif not isinstance(options, cls):
+            raise LZSMInputError(f"options must be a FloquetOptions, got {type(options).__name__}")
+        allowed = [f.name for f in fields(cls)]
+        unknown = sorted(set(settings) - set(allowed))
+        if unknown:
+            raise LZSMInputError(f"unknown Floquet option(s) {unknown}; allowed: {allowed}")
+        return replace(options, **settings) if settings else options
+
+    def points_per_chunk(self, dim: int) -> int:
+        """``chunk_size``, or the default for Hilbert-space dimension ``dim`` (needs ``kmax`` or ``n_times``)."""
+        if self.chunk_size is not None:
+            return self.chunk_size
+        n = self.n_times if self.n_times is not None else _default_times(self.kmax)
+        return max(1, _CHUNK_BYTES // (16 * (n + 1) * dim * dim))
+
+
+def default_kmax(
+    model: DrivenModel,
+    amplitude: np.ndarray | float,
+    frequency: np.ndarray | float,
+    *,
+    offset: np.ndarray | float = 0.0,
+) -> int:
     r"""Sideband cutoff that converges the rates for all given points.
 
     The Floquet modes carry harmonics up to about :math:`|A|\,\|V\|/\omega`
@@ -190,13 +285,25 @@ def default_kmax(model: DrivenModel, amplitude: np.ndarray | float, frequency: n
 
     .. math::
 
-        k_\max = \left\lceil \frac{E_\max - E_\min + 2|A|\,\|V\|}{\omega} \right\rceil + 16 .
+        k_\max = \left\lceil \frac{E_\max - E_\min + 2|A|\,\|V\|}{\omega} \right\rceil + 16 ,
+
+    maximised over the points; with a static drive ``offset`` :math:`c` (see
+    :func:`~lzsm_gates.propagate.evolve`) :math:`E` are the eigenvalues of :math:`H_0 + cV`.
     """
     a = np.abs(check_finite("amplitude", amplitude))
     w = check_positive("frequency", frequency)
-    energies = np.linalg.eigvalsh(model.static)
-    width = (energies[-1] - energies[0] + 2 * a * np.linalg.norm(model.drive_operator, 2)) / w
+    energies = np.linalg.eigvalsh(_static_parts(model, check_finite("offset", offset)))
+    spread = energies[..., -1] - energies[..., 0]
+    width = (np.max(spread) + 2 * a * np.linalg.norm(model.drive_operator, 2)) / w
     return int(np.ceil(np.max(width))) + _KMAX_MARGIN
+
+
+def _static_parts(model: DrivenModel, offset: np.ndarray) -> np.ndarray:
+    r"""The static Hamiltonians :math:`H_0 + cV` of the distinct offsets (``(d, d)`` when all are zero)."""
+    c = np.unique(offset)
+    if c.size == 1 and c[0] == 0:
+        return model.static
+    return model.static + c[:, None, None] * model.drive_operator
 
 
 def _default_times(kmax: int) -> int:
@@ -205,9 +312,7 @@ def _default_times(kmax: int) -> int:
 
 
 def _check_kmax(kmax: int) -> int:
-    if isinstance(kmax, bool) or not isinstance(kmax, (int, np.integer)) or kmax < 0:
-        raise LZSMInputError(f"kmax must be an integer in [0, inf), got {kmax!r}")
-    return int(kmax)
+    return _check_int("kmax", kmax, 0)
 
 
 def _couplings(couplings: Coupling | Sequence[Coupling], dim: int) -> list[tuple[np.ndarray, Bath]]:
@@ -235,6 +340,85 @@ def _orthonormalize(v: np.ndarray) -> np.ndarray:
     r"""Löwdin orthonormalisation :math:`V (V^\dagger V)^{-1/2}` (removes eig's O(eps/gap) skew)."""
     w, s = np.linalg.eigh(_dagger(v) @ v)
     return v @ (s * (1 / np.sqrt(w))[..., None, :]) @ _dagger(s)
+
+
+def _flat_points(batch: tuple[int, ...], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Arrays of shape ``batch + tail`` as writable C-contiguous ``(size,) + tail`` arrays for the kernels.
+
+    Writable contiguous inputs are not copied; broadcast (read-only) views are, so that every kernel
+    argument has one array type (one compiled specialisation).
+    """
+    size = int(np.prod(batch, dtype=int))
+    out = []
+    for x in arrays:
+        flat = np.ascontiguousarray(x.reshape((size,) + x.shape[len(batch) :]))
+        out.append(flat if flat.flags.writeable else flat.copy())
+    return tuple(out)
+
+
+def _reference_overlaps(props: np.ndarray, vecs: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    r""":math:`\overline{|\langle E_i|U(t)|v_a\rangle|^2}` over the samples, shape ``(*batch, d, d)`` (phase-free, so
+    the modes can be ordered before they are built)."""
+    n, d = props.shape[-3] - 1, props.shape[-1]
+    batch = vecs.shape[:-2]
+    reference = np.broadcast_to(reference, batch + (d, d))
+    kernels = compiled_backend()
+    if kernels is None:
+        flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(batch + (n * d, d))  # one product per point
+        rows = np.moveaxis((flat @ vecs).reshape(batch + (n, d, d)), -2, -3).reshape(batch + (d, n * d))
+        overlaps = (_dagger(reference) @ rows).reshape(batch + (d, n, d))
+        return np.mean(np.abs(overlaps) ** 2, axis=-2)
+    args = _flat_points(batch, props, vecs, reference)
+    weights = np.empty((args[0].shape[0], d, d))
+    kernels.run_split(kernels.reference_overlaps, args, weights, weights.shape[0], weights.shape[0] * n * d**3)
+    return weights.reshape(batch + (d, d))
+
+
+def _floquet_modes(props: np.ndarray, vecs: np.ndarray, eps: np.ndarray, period: np.ndarray) -> np.ndarray:
+    r"""Modes :math:`|u_a(t_j)\rangle = e^{i\varepsilon_a t_j}U(t_j)|v_a\rangle`, shape ``(*batch, n, d, d)``."""
+    n, d = props.shape[-3] - 1, props.shape[-1]
+    batch = vecs.shape[:-2]
+    kernels = compiled_backend()
+    if kernels is None:
+        phases = np.exp(1j * eps[..., None, :] * (np.arange(n) / n * period[..., None])[..., :, None])
+        flat = props.reshape((-1, n + 1, d, d))[:, :n].reshape(batch + (n * d, d))
+        return (flat @ vecs).reshape(batch + (n, d, d)) * phases[..., None, :]
+    args = _flat_points(batch, props, vecs, eps, np.broadcast_to(period, batch))
+    modes = np.empty((args[0].shape[0], n, d, d), dtype=complex)
+    kernels.run_split(kernels.floquet_modes, args, modes, modes.shape[0], modes.shape[0] * n * d**3 / 2)
+    return modes.reshape(batch + (n, d, d))
+
+
+def _sampled_propagators(model: DrivenModel, a: np.ndarray, w: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    r""":math:`U(t_j)`, :math:`t_j = jT/n`, :math:`j = 0..n` (shape ``(*batch, n + 1, d, d)``).
+
+    For a real model with an even drive (cosine) :math:`H(T - t) = H(t)` and :math:`H^T = H`, so
+    :math:`U(T, T - t) = U(t)^T` and :math:`U(T - t) = \overline{U(t)}\,U(T)` with
+    :math:`U(T) = U(T/2)^T U(T/2)`: only half a period is integrated (even ``n``).
+    """
+    if not (model.waveform == "cos" and model.is_real and n % 2 == 0):
+        return evolve(model, a, w, np.arange(n + 1) / n, offset=c)
+    half = evolve(model, a, w, np.arange(n // 2 + 1) / n, offset=c)
+    props = np.empty(half.shape[:-3] + (n + 1,) + half.shape[-2:], dtype=complex)
+    props[..., : n // 2 + 1, :, :] = half
+    middle = half[..., -1, :, :]
+    props[..., n, :, :] = np.swapaxes(middle, -1, -2) @ middle
+    mirrored = props[..., n // 2 + 1 : n, :, :]  # conj(U(t_{n-j}) conj(U(T))), written in place
+    np.matmul(half[..., n // 2 - 1 : 0 : -1, :, :], np.conj(props[..., n, None, :, :]), out=mirrored)
+    np.conjugate(mirrored, out=mirrored)
+    return props
+
+
+def _sandwich(modes: np.ndarray, operator: np.ndarray) -> np.ndarray:
+    r""":math:`M^\dagger X M` for every matrix :math:`M` of ``modes`` (``(..., d, d)``), compiled when available."""
+    kernels = compiled_backend()
+    if kernels is None:
+        return _dagger(modes) @ operator @ modes
+    n, d = modes.shape[-3], modes.shape[-1]
+    flat = np.ascontiguousarray(modes.reshape((-1, n, d, d)))
+    out = np.empty(flat.shape, dtype=complex)
+    kernels.run_split(kernels.sandwich, (flat, np.ascontiguousarray(operator)), out, flat.shape[0], out.size * d)
+    return out.reshape(modes.shape)
 
 
 def _reference_order(weights: np.ndarray) -> np.ndarray:
@@ -267,12 +451,15 @@ class FloquetBasis:
     modes : ndarray, shape ``(*batch, n, d, d)``
         Column :math:`a` of ``modes[..., j, :, :]`` is :math:`|u_a(t_j)\rangle`,
         :math:`t_j = jT/n` (lab basis).
+    options : FloquetOptions, optional
+        The settings it was built with (``kmax``, ``n_times`` resolved).
     """
 
     amplitude: np.ndarray
     frequency: np.ndarray
     quasienergies: np.ndarray
     modes: np.ndarray
+    options: FloquetOptions | None = None
 
     @property
     def dim(self) -> int:
@@ -317,7 +504,7 @@ class FloquetBasis:
                 f"n_times = {self.n_times} samples per period cannot resolve kmax = {kmax} sidebands: "
                 f"need n_times >= 2 kmax + 1 = {2 * kmax + 1}"
             )
-        xt = _dagger(self.modes) @ x @ self.modes
+        xt = _sandwich(self.modes, x)
         spectrum = np.fft.ifft(xt, axis=-3)  # (1/n) sum_j x(t_j) e^{+2 pi i j m / n}
         components = spectrum[..., np.arange(-kmax, kmax + 1) % self.n_times, :, :]
         total = np.mean(np.abs(xt) ** 2, axis=-3)
@@ -359,13 +546,29 @@ class FloquetBasis:
 
     def period_average(self, rho_floquet: np.ndarray) -> np.ndarray:
         r"""Lab-frame period average :math:`\frac1T\int_0^T\sum_{ab}\rho_{ab}|u_a(t)\rangle\langle u_b(t)|\,dt`."""
-        rho = np.asarray(rho_floquet, dtype=complex)[..., None, :, :]
-        return np.mean(self.modes @ rho @ _dagger(self.modes), axis=-3)
+        rho = np.asarray(rho_floquet, dtype=complex)
+        n, d = self.n_times, self.dim
+        kernels = compiled_backend()
+        if kernels is not None:
+            batch = np.broadcast_shapes(self.modes.shape[:-3], rho.shape[:-2])
+            modes = self.modes if self.modes.shape[:-3] == batch else np.broadcast_to(self.modes, batch + (n, d, d))
+            args = _flat_points(batch, modes, np.broadcast_to(rho, batch + (d, d)))
+            out = np.empty((args[0].shape[0], d, d), dtype=complex)
+            kernels.run_split(kernels.period_average, args, out, out.shape[0], out.size * n * d)
+            return out.reshape(batch + (d, d))
+        # numpy: sum_j (u_j rho) u_j^dag as one (d, n d) x (n d, d) product per point
+        product = self.modes @ rho[..., None, :, :]
+        left = np.moveaxis(product, -2, -3).reshape(product.shape[:-3] + (d, n * d))
+        right = np.conj(np.moveaxis(self.modes, -2, -1)).reshape(self.modes.shape[:-3] + (n * d, d))
+        return left @ right / n
 
     def rates(
         self, couplings: Coupling | Sequence[Coupling], kmax: int, *, sideband_tol: float = SIDEBAND_TOL
     ) -> "FloquetRates":
-        """Secular Floquet-Born-Markov rates (module docstring) for these points; see :func:`floquet_rates`."""
+        """Secular Floquet-Born-Markov rates (module docstring) for these points; see :func:`floquet_rates`.
+
+        The result's ``options`` record ``kmax``, ``n_times`` and ``sideband_tol``.
+        """
         channels = _couplings(couplings, self.dim)
         nu = self.transition_frequencies(kmax)
         zero = (np.arange(-kmax, kmax + 1) * self.frequency[..., None])[..., None]
@@ -388,6 +591,9 @@ class FloquetBasis:
             frequency=self.frequency,
             quasienergy_gap=self.quasienergy_gap(),
             truncation=truncation,
+            options=replace(
+                self.options or FloquetOptions(), kmax=kmax, n_times=self.n_times, sideband_tol=sideband_tol
+            ),
         )
 
     def redfield_tensor(
@@ -442,22 +648,27 @@ def floquet_basis(
     amplitude: np.ndarray | float,
     frequency: np.ndarray | float,
     *,
-    n_times: int | None = None,
-    kmax: int | None = None,
+    offset: np.ndarray | float = 0.0,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> FloquetBasis:
     r"""Floquet modes and quasienergies on a batch of points (one batched :func:`~lzsm_gates.propagate.evolve`).
+
+    All :math:`n + 1` sample times of the period come from one propagation per point (half a
+    period for real models with a cosine drive, see :func:`_sampled_propagators`).
 
     Parameters
     ----------
     model : DrivenModel
-        :math:`H(t) = H_0 + A f(\omega t) V`.
-    amplitude, frequency : array_like
-        Broadcast to the batch shape; :math:`\omega > 0`.
-    n_times : int, optional
-        Time samples per period (default: from ``kmax``, a power of two
-        :math:`\ge 4(k_\max + 1)`, at least 64).
-    kmax : int, optional
-        Sideband cutoff the basis will be used with (default :func:`default_kmax`).
+        :math:`H(t) = H_0 + (c + A f(\omega t)) V`.
+    amplitude, frequency, offset : array_like
+        :math:`A`, :math:`\omega > 0` and the static drive offset :math:`c` (default 0),
+        broadcast to the batch shape.  A batch over :math:`c` shares one model.
+    options : FloquetOptions, optional
+        ``n_times`` (default: from ``kmax``, a power of two :math:`\ge 4(k_\max + 1)`, at
+        least 64) and ``kmax``, the cutoff the basis will be used with (default :func:`default_kmax`).
+    **settings
+        Fields of :class:`FloquetOptions` overriding ``options`` (e.g. ``kmax=32``).
 
     Returns
     -------
@@ -465,26 +676,29 @@ def floquet_basis(
     """
     if not isinstance(model, DrivenModel):
         raise LZSMInputError(f"model must be a DrivenModel, got {type(model).__name__}")
-    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
-    if n_times is None:
-        n_times = _default_times(default_kmax(model, a, w) if kmax is None else _check_kmax(kmax))
-    if isinstance(n_times, bool) or not isinstance(n_times, (int, np.integer)) or n_times < 2:
-        raise LZSMInputError(f"n_times must be an integer in [2, inf), got {n_times!r}")
-    n = int(n_times)
-    props = evolve(model, a, w, np.arange(n + 1) / n)  # (*batch, n + 1, d, d)
+    opts = FloquetOptions.build(options, **settings)
+    a, w, c = np.broadcast_arrays(
+        check_finite("amplitude", amplitude), check_positive("frequency", frequency), check_finite("offset", offset)
+    )
+    kmax = default_kmax(model, a, w, offset=c) if opts.kmax is None else opts.kmax
+    n = _default_times(kmax) if opts.n_times is None else opts.n_times
+    props = _sampled_propagators(model, a, w, c, n)  # (*batch, n + 1, d, d)
     eigvals, vecs = np.linalg.eig(props[..., -1, :, :])
     vecs = _orthonormalize(vecs)
     period = 2 * np.pi / w
     eps = fold_quasienergies(-np.angle(eigvals) / period[..., None], w[..., None])
-    times = np.arange(n) / n * period[..., None]  # (*batch, n)
-    phases = np.exp(1j * eps[..., None, :] * times[..., :, None])  # e^{i eps_a t_j}, (*batch, n, d)
-    modes = props[..., :n, :, :] @ vecs[..., None, :, :] * phases[..., None, :]
-    _, reference = np.linalg.eigh(model.static)
-    weights = np.mean(np.abs(_dagger(reference) @ modes) ** 2, axis=-3)  # [..., level i, mode a]
-    perm = _reference_order(weights)
+    d = model.dim
+    statics = _static_parts(model, c)
+    _, reference = np.linalg.eigh(statics)
+    if statics.ndim == 3:  # one reference basis per distinct offset
+        reference = reference[np.searchsorted(np.unique(c), c)]
+    perm = _reference_order(_reference_overlaps(props, vecs, reference))
     eps = np.take_along_axis(eps, perm, axis=-1)
-    modes = np.take_along_axis(modes, perm[..., None, None, :], axis=-1)
-    return FloquetBasis(amplitude=a, frequency=w, quasienergies=eps, modes=modes)
+    vecs = np.take_along_axis(vecs, perm[..., None, :], axis=-1)
+    modes = _floquet_modes(props, vecs, eps, period)
+    return FloquetBasis(
+        amplitude=a, frequency=w, quasienergies=eps, modes=modes, options=replace(opts, kmax=kmax, n_times=n)
+    )
 
 
 @dataclass(frozen=True)
@@ -503,6 +717,8 @@ class FloquetRates:
         :meth:`FloquetBasis.quasienergy_gap`.
     truncation : ndarray, shape batch
         Sideband truncation weight (max over the coupling operators).
+    options : FloquetOptions, optional
+        The numerical settings that produced them.
     """
 
     rates: np.ndarray
@@ -511,6 +727,7 @@ class FloquetRates:
     frequency: np.ndarray
     quasienergy_gap: np.ndarray
     truncation: np.ndarray
+    options: FloquetOptions | None = None
 
     def generator(self) -> np.ndarray:
         r"""Rate-equation matrix :math:`M`, :math:`\dot p = M p`.
@@ -539,22 +756,58 @@ class FloquetRates:
         return self.secular_parameter > float(check_positive("threshold", threshold))
 
 
-def _flat_chunks(fn: Callable[[np.ndarray, np.ndarray], _R], a: np.ndarray, w: np.ndarray, chunk_size: int) -> _R:
-    """Evaluate ``fn`` on flat chunks of the broadcast (a, w) and reassemble its dataclass result."""
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise LZSMInputError(f"chunk_size must be an integer in [1, inf), got {chunk_size!r}")
-    a, w = np.broadcast_arrays(a, w)
+def _flat_chunks(
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], _R],
+    points: tuple[np.ndarray, ...],
+    options: FloquetOptions,
+    dim: int,
+) -> _R:
+    """Evaluate ``fn`` on flat chunks of the broadcast (A, omega, offset) and reassemble its dataclass result.
+
+    Chunks of ``options.points_per_chunk(dim)`` points; with the compiled kernels and several cores,
+    large grids get at least one chunk per core and the chunks run in concurrent threads (numpy and
+    the kernels release the GIL).  Array fields are concatenated; other fields (the options) are
+    taken from the first chunk.
+    """
+    a, w, c = np.broadcast_arrays(*points)
     shape = a.shape
-    a, w = a.ravel(), w.ravel()
-    parts = [fn(a[i : i + chunk_size], w[i : i + chunk_size]) for i in range(0, a.size, chunk_size)]
+    a, w, c = a.ravel(), w.ravel(), c.ravel()
+    chunk = options.points_per_chunk(dim)
+    kernels = compiled_backend()
+    threads = 1 if kernels is None or a.size < _PARALLEL_MIN_POINTS else kernels.workers()
+    if options.chunk_size is None and threads > 1:
+        chunk = min(chunk, -(-a.size // threads))
+    starts = range(0, a.size, chunk)
+
+    def part(i: int) -> _R:
+        return fn(a[i : i + chunk], w[i : i + chunk], c[i : i + chunk])
+
+    if threads > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(min(threads, len(starts)), thread_name_prefix="lzsm-floquet") as pool:
+            parts = list(pool.map(part, starts))
+    else:
+        parts = [part(i) for i in starts]
     first = parts[0]
-    values = {
-        f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=0).reshape(
-            shape + getattr(first, f.name).shape[1:]
-        )
-        for f in fields(first)
-    }
+    values = {}
+    for f in fields(first):
+        value = getattr(first, f.name)
+        if isinstance(value, np.ndarray):
+            value = np.concatenate([getattr(p, f.name) for p in parts], axis=0).reshape(shape + value.shape[1:])
+        values[f.name] = value
     return type(first)(**values)
+
+
+def _grid(
+    model: DrivenModel, amplitude: Any, frequency: Any, offset: Any, options: FloquetOptions | None, settings: dict
+) -> tuple[tuple[np.ndarray, ...], FloquetOptions]:
+    """Validated broadcast points and options with ``kmax`` resolved over the whole grid."""
+    opts = FloquetOptions.build(options, **settings)
+    points = np.broadcast_arrays(
+        check_finite("amplitude", amplitude), check_positive("frequency", frequency), check_finite("offset", offset)
+    )
+    if opts.kmax is None:
+        opts = replace(opts, kmax=default_kmax(model, *points[:2], offset=points[2]))
+    return points, opts
 
 
 def floquet_rates(
@@ -563,33 +816,30 @@ def floquet_rates(
     frequency: np.ndarray | float,
     couplings: Coupling | Sequence[Coupling],
     *,
-    kmax: int | None = None,
-    n_times: int | None = None,
-    chunk_size: int = _DEFAULT_CHUNK,
-    sideband_tol: float = SIDEBAND_TOL,
+    offset: np.ndarray | float = 0.0,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> FloquetRates:
     r"""Secular Floquet-Born-Markov rates on a grid of (A, omega), in memory-bounded chunks.
 
     Parameters
     ----------
     model : DrivenModel
-    amplitude, frequency : array_like
-        Broadcast to the batch shape.
+    amplitude, frequency, offset : array_like
+        Broadcast to the batch shape (``offset``: static drive offset, see :func:`floquet_basis`).
     couplings : (operator, Bath) or sequence of them
         System operators :math:`X` with their (independent) baths.
-    kmax : int, optional
-        Sideband cutoff (default :func:`default_kmax` over the whole grid).
-    n_times : int, optional
-        Samples per period (default from ``kmax``).
-    chunk_size : int
-        Points propagated together.
-    sideband_tol : float
-        Truncation weight above which a :class:`FloquetWarning` is issued.
+    options : FloquetOptions, optional
+        ``kmax`` (default :func:`default_kmax` over the whole grid), ``n_times``, ``chunk_size``
+        (points propagated together) and ``sideband_tol`` (truncation weight above which a
+        :class:`FloquetWarning` is issued).
+    **settings
+        Fields of :class:`FloquetOptions` overriding ``options`` (e.g. ``kmax=32``).
 
     Returns
     -------
     FloquetRates
-        Arrays of shape ``(*batch, ...)``.
+        Arrays of shape ``(*batch, ...)``; ``options`` records the settings used.
 
     Examples
     --------
@@ -599,14 +849,14 @@ def floquet_rates(
     >>> r.rates.shape
     (2, 2)
     """
-    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
-    k = default_kmax(model, a, w) if kmax is None else _check_kmax(kmax)
+    points, opts = _grid(model, amplitude, frequency, offset, options, settings)
     _couplings(couplings, model.dim)  # fail fast, before any propagation
 
-    def chunk(ac: np.ndarray, wc: np.ndarray) -> FloquetRates:
-        return floquet_basis(model, ac, wc, n_times=n_times, kmax=k).rates(couplings, k, sideband_tol=sideband_tol)
+    def chunk(ac: np.ndarray, wc: np.ndarray, cc: np.ndarray) -> FloquetRates:
+        basis = floquet_basis(model, ac, wc, offset=cc, options=opts)
+        return basis.rates(couplings, opts.kmax, sideband_tol=opts.sideband_tol)
 
-    return _flat_chunks(chunk, a, w, chunk_size)
+    return _flat_chunks(chunk, points, opts, model.dim)
 
 
 def _null_vector(matrix: np.ndarray, what: str) -> np.ndarray:
@@ -663,10 +913,13 @@ class FloquetSteadyState:
         :math:`\rho_{ab}` in the Floquet basis (diagonal, :math:`p_a`, in the secular case).
     rho_average : ndarray, shape ``(*batch, d, d)``
         Period-averaged lab-frame :math:`\rho_\infty`.
+    options : FloquetOptions, optional
+        The numerical settings that produced it.
     """
 
     rho_floquet: np.ndarray
     rho_average: np.ndarray
+    options: FloquetOptions | None = None
 
     @property
     def populations(self) -> np.ndarray:
@@ -681,10 +934,9 @@ def floquet_steady_state(
     couplings: Coupling | Sequence[Coupling],
     *,
     secular: bool = True,
-    kmax: int | None = None,
-    n_times: int | None = None,
-    chunk_size: int = _DEFAULT_CHUNK,
-    sideband_tol: float = SIDEBAND_TOL,
+    offset: np.ndarray | float = 0.0,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> FloquetSteadyState:
     r"""Asymptotic state :math:`\rho_\infty` of the Floquet-Born-Markov master equation.
 
@@ -702,20 +954,19 @@ def floquet_steady_state(
     ConvergenceError
         If the stationary state is not unique.
     """
-    a, w = np.broadcast_arrays(check_finite("amplitude", amplitude), check_positive("frequency", frequency))
-    k = default_kmax(model, a, w) if kmax is None else _check_kmax(kmax)
+    points, opts = _grid(model, amplitude, frequency, offset, options, settings)
     _couplings(couplings, model.dim)
 
-    def chunk(ac: np.ndarray, wc: np.ndarray) -> FloquetSteadyState:
-        basis = floquet_basis(model, ac, wc, n_times=n_times, kmax=k)
+    def chunk(ac: np.ndarray, wc: np.ndarray, cc: np.ndarray) -> FloquetSteadyState:
+        basis = floquet_basis(model, ac, wc, offset=cc, options=opts)
         if secular:
-            p = stationary_populations(basis.rates(couplings, k, sideband_tol=sideband_tol))
+            p = stationary_populations(basis.rates(couplings, opts.kmax, sideband_tol=opts.sideband_tol))
             rho = p[..., :, None] * np.eye(model.dim)
         else:
-            rho = stationary_state(basis.redfield_tensor(couplings, k, sideband_tol=sideband_tol))
-        return FloquetSteadyState(rho_floquet=rho, rho_average=basis.period_average(rho))
+            rho = stationary_state(basis.redfield_tensor(couplings, opts.kmax, sideband_tol=opts.sideband_tol))
+        return FloquetSteadyState(rho_floquet=rho, rho_average=basis.period_average(rho), options=basis.options)
 
-    return _flat_chunks(chunk, a, w, chunk_size)
+    return _flat_chunks(chunk, points, opts, model.dim)
 
 
 def population_dynamics(rates: FloquetRates, populations: np.ndarray, times: np.ndarray | float) -> np.ndarray:
@@ -759,12 +1010,15 @@ class QubitRates:
         Pure dephasing :math:`\Gamma_\varphi`.
     secular_parameter : ndarray
         Largest rate over the quasienergy gap (:class:`FloquetRates`); :math:`\ll 1` for validity.
+    options : FloquetOptions, optional
+        The numerical settings (exact Floquet rates; None for the CHRW approximation).
     """
 
     gamma_down: np.ndarray
     gamma_up: np.ndarray
     gamma_phi: np.ndarray
     secular_parameter: np.ndarray
+    options: FloquetOptions | None = None
 
     @property
     def gamma1(self) -> np.ndarray:
@@ -783,24 +1037,22 @@ def qubit_rates(
     bath: Bath,
     *,
     gap: float = 1.0,
-    kmax: int | None = None,
-    n_times: int | None = None,
-    chunk_size: int = _DEFAULT_CHUNK,
+    options: FloquetOptions | None = None,
+    **settings: Any,
 ) -> QubitRates:
     r"""Exact (numerical Floquet) :math:`\Gamma_1, \Gamma_\varphi, \Gamma_2` for :math:`\sigma_x` noise.
 
     The model is :func:`~lzsm_gates.models.qubit_model` (gates paper Sec. V).
 
-    Batched over broadcast (A, omega); see :func:`floquet_rates`.
+    Batched over broadcast (A, omega); ``options`` and ``**settings`` as in :func:`floquet_rates`.
     """
-    r = floquet_rates(
-        qubit_model(gap), amplitude, frequency, (PAULI_X, bath), kmax=kmax, n_times=n_times, chunk_size=chunk_size
-    )
+    r = floquet_rates(qubit_model(gap), amplitude, frequency, (PAULI_X, bath), options=options, **settings)
     return QubitRates(
         gamma_down=r.rates[..., 0, 1],
         gamma_up=r.rates[..., 1, 0],
         gamma_phi=r.dephasing[..., 0, 1],
         secular_parameter=r.secular_parameter,
+        options=r.options,
     )
 
 

@@ -43,15 +43,17 @@ Numerics: the steady state is the secular Floquet-Born-Markov one of
 with the secular approximation; its population block does not involve pure
 dephasing, hence is identical to QuTiP's): :math:`\rho_\infty =
 \sum_a p_a\overline{|u_a(t)\rangle\langle u_a(t)|}`, and :math:`C_\infty`
-is its Wootters concurrence.  Since :math:`H_0` depends on
-:math:`\varepsilon_0` (and :math:`J, \Delta_i`) while the Floquet solver is
-batched over :math:`(A, \omega)`, points are grouped by their Hamiltonian
-parameters and batched over :math:`A` within a group; the bath parameters
+is its Wootters concurrence.  The detuning enters as a static offset of the
+drive coefficient, :math:`H_0(\varepsilon_0) = H_0(0) + \varepsilon_0 V`, so all
+points with the same :math:`(J, \Delta_1, \Delta_2/\Delta_1)` share one model
+(one cached Magnus algebra) and are propagated in one batch over
+:math:`(A, \varepsilon_0)`; the bath parameters
 (:math:`\xi, \kappa, T_b, \omega_c`) reuse the same Floquet basis.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping, Sequence
 
@@ -61,7 +63,9 @@ import xarray as xr
 from .baths import Bath
 from .floquet import (
     FloquetBasis,
+    FloquetOptions,
     FloquetRates,
+    _default_times,
     default_kmax,
     floquet_basis,
     floquet_rates,
@@ -71,6 +75,7 @@ from .floquet import (
 from .metrics import concurrence
 from .models import DrivenModel
 from .operators import PAULI_X, PAULI_Z, SIGMA_MINUS, SIGMA_PLUS, embed, tensor
+from .propagate import compiled_backend
 from .sweeps import Axis, fixed_cost, run_sweep
 from .units import LZSMInputError, check_finite, check_positive
 
@@ -108,7 +113,7 @@ _FLIP = tensor(SIGMA_PLUS, SIGMA_MINUS)  # s+1 s-2
 _FLIPFLOP = _FLIP + _FLIP.conj().T
 _DRIVE = -0.5 * (_Z1 + _Z2)
 _LABELS = ("00", "01", "10", "11")
-_MODEL_FIELDS = ("eps0", "J", "delta1", "delta_ratio")
+_MODEL_FIELDS = ("J", "delta1", "delta_ratio")  # eps0 is the static drive offset
 _BATH_FIELDS = ("xi", "kappa", "temperature", "cutoff")
 
 
@@ -177,8 +182,12 @@ def _check_params(params: Any) -> O3LParams:
 def o3l_model(params: O3LParams = O3LParams()) -> DrivenModel:
     r"""The driven two-qubit model :math:`H_0 + A\cos(\omega t)V`, :math:`V = -(\sigma_z^{(1)} + \sigma_z^{(2)})/2`."""
     p = _check_params(params)
-    h0 = -0.5 * p.eps0 * (_Z1 + _Z2) - 0.5 * p.delta1 * _X1 - 0.5 * p.delta2 * _X2 - 0.5 * p.J * _FLIPFLOP
-    return DrivenModel(h0, _DRIVE, "cos", labels=_LABELS)
+    return DrivenModel(_static_part(p.eps0, p.J, p.delta1, p.delta2), _DRIVE, "cos", labels=_LABELS)
+
+
+def _static_part(eps0: Any, J: Any, delta1: Any, delta2: Any) -> np.ndarray:  # noqa: N803 - physics names
+    """:math:`H_0` (module docstring); array arguments of shape (n, 1, 1) give shape (n, 4, 4)."""
+    return -0.5 * eps0 * (_Z1 + _Z2) - 0.5 * delta1 * _X1 - 0.5 * delta2 * _X2 - 0.5 * J * _FLIPFLOP
 
 
 def o3l_coupling(params: O3LParams = O3LParams()) -> tuple[np.ndarray, Bath]:
@@ -231,15 +240,20 @@ def _broadcast_overrides(params: O3LParams, overrides: Mapping[str, Any]) -> tup
     shape = np.broadcast_shapes(*(v.shape for v in values.values())) if values else ()
     base = asdict(params)
     flat = {k: np.broadcast_to(values.get(k, base[k]), shape).ravel() for k in names}
-    # validate every distinct combination through O3LParams (cheap: unique values per field)
-    for k in names:
+    # validate every distinct value of the given fields through O3LParams (the base point is valid)
+    for k in values:
         for v in np.unique(flat[k]):
             replace(params, **{k: float(v)})
     return flat, shape
 
 
 def o3l_steady_state(
-    params: O3LParams = O3LParams(), *, kmax: int | None = None, n_times: int | None = None, **overrides: Any
+    params: O3LParams = O3LParams(),
+    *,
+    kmax: int | None = None,
+    n_times: int | None = None,
+    options: FloquetOptions | None = None,
+    **overrides: Any,
 ) -> O3LSteadyState:
     r"""Secular Floquet-Born-Markov steady state, batched over any O3LParams fields given as arrays.
 
@@ -248,8 +262,10 @@ def o3l_steady_state(
     params : O3LParams
         Base point.
     kmax, n_times : int, optional
-        Sideband cutoff and samples per period (default: :func:`~lzsm_gates.floquet.default_kmax`
-        per group of equal Hamiltonian parameters).
+        Sideband cutoff and samples per period (shortcuts for the ``options`` fields).
+    options : FloquetOptions, optional
+        Numerical settings; by default ``kmax`` is :func:`~lzsm_gates.floquet.default_kmax` per
+        detuning, and detunings needing the same time grid are solved together.
     **overrides : array_like
         Values of O3LParams fields (e.g. ``eps0=..., amplitude=...``), broadcast together.
 
@@ -260,42 +276,43 @@ def o3l_steady_state(
 
     Notes
     -----
-    Points are grouped by :math:`(\varepsilon_0, J, \Delta_1, \Delta_2/\Delta_1)`; each group needs
-    one batched Floquet basis over its distinct amplitudes, which all bath parameters share.
+    Points are grouped by :math:`(J, \Delta_1, \Delta_2/\Delta_1)`; each group is one model, with
+    :math:`\varepsilon_0` as the static drive offset, and needs one batched Floquet basis over its
+    distinct :math:`(A, \varepsilon_0)`, which all bath parameters share.
     """
     p = _check_params(params)
+    settings = {k: v for k, v in (("kmax", kmax), ("n_times", n_times)) if v is not None}
+    opts = FloquetOptions.build(options, **settings)
     flat, shape = _broadcast_overrides(p, overrides)
     n = flat["eps0"].size
     rho = np.zeros((n, 4, 4), dtype=complex)
     pf = np.zeros((n, 4))
-    pe = np.zeros((n, 4))
     sec = np.zeros(n)
     model_keys = np.stack([flat[k] for k in _MODEL_FIELDS], axis=-1)
     groups, group_index = np.unique(model_keys, axis=0, return_inverse=True)
     group_index = group_index.ravel()
     for g, key in enumerate(groups):
         sel = np.flatnonzero(group_index == g)
-        gp = replace(p, **dict(zip(_MODEL_FIELDS, map(float, key))))
+        gp = replace(p, eps0=0.0, **dict(zip(_MODEL_FIELDS, map(float, key))))
         model = o3l_model(gp)
-        _, vecs = np.linalg.eigh(model.static)
-        amps, amp_index = np.unique(flat["amplitude"][sel], return_inverse=True)
-        k = default_kmax(model, amps, 1.0) if kmax is None else kmax
-        basis = floquet_basis(model, amps, 1.0, kmax=k, n_times=n_times)
+        points, point_index = np.unique(
+            np.stack([flat["amplitude"][sel], flat["eps0"][sel]], axis=-1), axis=0, return_inverse=True
+        )
+        point_index = point_index.ravel()
         bath_keys = np.stack([flat[f][sel] for f in _BATH_FIELDS], axis=-1)
         baths, bath_index = np.unique(bath_keys, axis=0, return_inverse=True)
         bath_index = bath_index.ravel()
-        for b, bkey in enumerate(baths):
-            bp = replace(gp, **dict(zip(_BATH_FIELDS, map(float, bkey))))
-            rates = basis.rates(o3l_coupling(bp), k)
-            pops = stationary_populations(rates)  # (n_amps, 4)
-            avg = basis.period_average(pops[..., :, None] * np.eye(4))
-            where = sel[bath_index == b]
-            ai = amp_index.ravel()[bath_index == b]
-            rho[where] = avg[ai]
-            pf[where] = pops[ai]
-            sec[where] = rates.secular_parameter[ai]
-        # populations of the H0 levels, <k|rho_inf|k>
-        pe[sel] = np.real(np.einsum("ak,nab,bk->nk", vecs.conj(), rho[sel], vecs))
+        tasks = [
+            (members[start : start + class_opts.points_per_chunk(4)], class_opts)
+            for members, class_opts in _cutoff_classes(model, points, opts)
+            for start in range(0, members.size, class_opts.points_per_chunk(4))
+        ]
+        context = (model, gp, points, point_index, baths, bath_index, sel, (rho, pf, sec))
+        _map_in_threads(lambda task: _solve_part(*context, *task), tasks)  # noqa: B023 - used at once
+    # populations of the H0 levels, <k|rho_inf|k>, in the eigenbasis of each point's H0
+    eps0, j, d1, ratio = (flat[k][:, None, None] for k in ("eps0", "J", "delta1", "delta_ratio"))
+    _, vecs = np.linalg.eigh(_static_part(eps0, j, d1, d1 * ratio))
+    pe = np.real(np.einsum("nak,nab,nbk->nk", vecs.conj(), rho, vecs))
     conc = concurrence(rho)
     return O3LSteadyState(
         rho=rho.reshape(shape + (4, 4)),
@@ -304,6 +321,71 @@ def o3l_steady_state(
         eigen_populations=pe.reshape(shape + (4,)),
         secular_parameter=sec.reshape(shape),
     )
+
+
+def _solve_part(
+    model: DrivenModel,
+    params: O3LParams,
+    points: np.ndarray,
+    point_index: np.ndarray,
+    baths: np.ndarray,
+    bath_index: np.ndarray,
+    sel: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    part: np.ndarray,
+    options: FloquetOptions,
+) -> None:
+    """Steady states of the (A, eps0) ``points[part]`` for every bath, written into ``out`` = (rho, p_F, secular)."""
+    rho, pf, sec = out
+    basis = floquet_basis(model, points[part, 0], 1.0, offset=points[part, 1], options=options)
+    position = np.full(len(points), -1)
+    position[part] = np.arange(part.size)
+    for b, bkey in enumerate(baths):
+        use = (bath_index == b) & (position[point_index] >= 0)
+        if not np.any(use):
+            continue
+        bp = replace(params, **dict(zip(_BATH_FIELDS, map(float, bkey))))
+        rates = basis.rates(o3l_coupling(bp), options.kmax, sideband_tol=options.sideband_tol)
+        pops = stationary_populations(rates)  # (points in part, 4)
+        avg = basis.period_average(pops[..., :, None] * np.eye(4))
+        where, at = sel[use], position[point_index[use]]
+        rho[where], pf[where], sec[where] = avg[at], pops[at], rates.secular_parameter[at]
+
+
+def _map_in_threads(fn: Any, tasks: list) -> None:
+    """Run ``fn`` on every task, in concurrent threads when the compiled kernels are available (they and
+    numpy release the GIL) and there are several tasks."""
+    kernels = compiled_backend()
+    threads = 1 if kernels is None else min(kernels.workers(), len(tasks))
+    if threads < 2:
+        for task in tasks:
+            fn(task)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="lzsm-o3l") as pool:
+        list(pool.map(fn, tasks))
+
+
+def _cutoff_classes(
+    model: DrivenModel, points: np.ndarray, options: FloquetOptions
+) -> list[tuple[np.ndarray, FloquetOptions]]:
+    """Split the (A, eps0) ``points`` into groups sharing a time grid, each with its resolved options.
+
+    With ``kmax`` unset, each detuning gets :func:`~lzsm_gates.floquet.default_kmax` over its
+    amplitudes, and detunings whose default time grids coincide are solved together (with the
+    largest of their cutoffs), so that weakly driven points are not sampled as finely as the
+    strongest ones.
+    """
+    if options.kmax is not None:
+        return [(np.arange(len(points)), options)]
+    detunings, which = np.unique(points[:, 1], return_inverse=True)
+    which = which.ravel()
+    kmax = np.array([default_kmax(model, points[which == i, 0], 1.0, offset=e) for i, e in enumerate(detunings)])
+    grid = np.array([_default_times(k) if options.n_times is None else options.n_times for k in kmax])
+    classes = []
+    for n in np.unique(grid):
+        members = np.flatnonzero(grid[which] == n)
+        classes.append((members, replace(options, kmax=int(kmax[grid == n].max()))))
+    return classes
 
 
 def steady_state_concurrence(params: O3LParams = O3LParams(), **overrides: Any) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import qutip as qt
@@ -15,7 +17,9 @@ from scipy.linalg import expm
 
 from lzsm_gates.baths import Bath
 from lzsm_gates.floquet import (
+    FloquetOptions,
     FloquetWarning,
+    default_kmax,
     chrw_qubit_rates,
     floquet_basis,
     floquet_rates,
@@ -261,3 +265,95 @@ def test_bad_inputs_raise():
         floquet_steady_state(QUBIT, 0.0, 2.0, (PAULI_Z, BATH))
     with pytest.raises(ConvergenceError, match="not unique"):
         stationary_state(np.zeros((4, 4)))
+
+
+# --- options, provenance, static offset ----------------------------------------------------------------------
+
+
+def test_options_are_frozen_validated_and_refuse_unknown_fields():
+    opts = FloquetOptions(kmax=12, n_times=64)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.kmax = 3
+    with pytest.raises(LZSMInputError, match="unknown Floquet option.*'nt'.*allowed"):
+        floquet_rates(QUBIT, 1.0, 2.0, (PAULI_X, BATH), nt=64)
+    with pytest.raises(LZSMInputError, match="unknown Floquet option"):
+        FloquetOptions.build(opts, kmx=3)
+    with pytest.raises(TypeError):
+        FloquetOptions(kmx=3)
+    with pytest.raises(LZSMInputError, match="options must be a FloquetOptions"):
+        floquet_basis(QUBIT, 1.0, 2.0, options={"kmax": 3})
+    for bad, match in [({"kmax": 1.5}, "kmax"), ({"n_times": 1}, "n_times"), ({"chunk_size": 0}, "chunk_size"),
+                       ({"sideband_tol": -1.0}, "sideband_tol")]:
+        with pytest.raises(LZSMInputError, match=match):
+            FloquetOptions(**bad)
+    # explicit options and keyword settings give the same result; the keyword wins over the options field
+    a = np.array([0.5, 2.0])
+    r1 = floquet_rates(QUBIT, a, 2.5, (PAULI_X, BATH), options=FloquetOptions(kmax=20, chunk_size=1))
+    r2 = floquet_rates(QUBIT, a, 2.5, (PAULI_X, BATH), options=FloquetOptions(kmax=5), kmax=20)
+    np.testing.assert_allclose(r1.rates, r2.rates, rtol=1e-12, atol=1e-18)
+
+
+def test_results_record_the_settings_used():
+    r = floquet_rates(QUBIT, np.array([0.5, 1.0, 2.0]), 2.5, (PAULI_X, BATH), chunk_size=2, sideband_tol=1e-6)
+    k = default_kmax(QUBIT, 2.0, 2.5)
+    n = max(64, 2 ** int(np.ceil(np.log2(4 * (k + 1)))))  # the documented default time grid
+    assert r.options == FloquetOptions(kmax=k, n_times=n, sideband_tol=1e-6, chunk_size=2)
+    basis = floquet_basis(QUBIT, 1.0, 2.5, kmax=40)
+    assert (basis.options.kmax, basis.options.n_times) == (40, 256) == (40, basis.n_times)
+    q = qubit_rates(1.0, 2.5, BATH, kmax=24)
+    assert q.options.kmax == 24 and q.options.n_times == 128
+    ss = floquet_steady_state(QUBIT, 1.0, 2.5, (PAULI_X, BATH), n_times=128)
+    assert ss.options.n_times == 128 and ss.options.kmax == default_kmax(QUBIT, 1.0, 2.5)
+    assert chrw_qubit_rates(1.0, 2.5, BATH).options is None
+
+
+def test_static_offset_batch_equals_shifted_models():
+    """A batch over the drive offset c equals separate models with static part H0 + c V (O3L detuning)."""
+    base = o3l_model(eps0=0.0)
+    eps0 = np.array([1.0, 3.7, 5.0])
+    batched = floquet_rates(base, 3.8, 1.0, (O3L_BATH_OP, BATH), offset=eps0, kmax=KMAX)
+    for i, e in enumerate(eps0):
+        single = floquet_rates(o3l_model(eps0=e), 3.8, 1.0, (O3L_BATH_OP, BATH), kmax=KMAX)
+        np.testing.assert_allclose(batched.quasienergies[i], single.quasienergies, atol=1e-10)
+        np.testing.assert_allclose(batched.rates[i], single.rates, rtol=1e-7, atol=1e-12)
+
+
+def test_numpy_route_equals_compiled(monkeypatch):
+    """The numpy fallback (no numba) gives the same basis and rates as the compiled kernels."""
+    a = np.array([0.0, 1.5, 3.0])
+    compiled = floquet_basis(O3L, a, 1.0, kmax=KMAX)
+    rates = compiled.rates((O3L_BATH_OP, BATH), KMAX)
+    rho = np.diag([0.1, 0.2, 0.3, 0.4]) + 0.05j * (np.eye(4, k=1) - np.eye(4, k=-1))
+    average = compiled.period_average(rho)
+    monkeypatch.setenv("LZSM_GATES_DISABLE_NUMBA", "1")
+    fallback = floquet_basis(O3L, a, 1.0, kmax=KMAX)
+    np.testing.assert_allclose(fallback.quasienergies, compiled.quasienergies, atol=1e-10)
+    np.testing.assert_allclose(fallback.modes, compiled.modes, atol=1e-9)
+    np.testing.assert_allclose(fallback.rates((O3L_BATH_OP, BATH), KMAX).rates, rates.rates, rtol=1e-8, atol=1e-15)
+    np.testing.assert_allclose(fallback.period_average(rho), average, atol=1e-10)
+
+
+def test_half_period_symmetry_of_real_cosine_models():
+    """The O3L model (real, cos drive) integrates half a period; a complex but unitarily equivalent copy
+    integrates the whole period: same quasienergies and rates (with the coupling transformed alike)."""
+    phases = np.diag(np.exp(1j * np.array([0.0, 0.4, 1.1, -0.7])))
+    rotated = DrivenModel(phases @ O3L.static @ phases.conj().T, phases @ O3L.drive_operator @ phases.conj().T, "cos")
+    assert O3L.is_real and not rotated.is_real
+    a = np.array([0.7, 3.8])
+    real = floquet_basis(O3L, a, 1.0, kmax=KMAX)
+    full = floquet_basis(rotated, a, 1.0, kmax=KMAX)
+    np.testing.assert_allclose(real.quasienergies, full.quasienergies, atol=1e-10)
+    np.testing.assert_allclose(np.abs(phases @ real.modes), np.abs(full.modes), atol=1e-9)  # modes up to a phase
+    op = phases @ O3L_BATH_OP @ phases.conj().T
+    np.testing.assert_allclose(
+        real.rates((O3L_BATH_OP, BATH), KMAX).rates, full.rates((op, BATH), KMAX).rates, rtol=1e-7, atol=1e-14
+    )
+
+
+def test_large_grids_run_in_concurrent_chunks_with_the_same_result():
+    a, w = np.meshgrid(np.linspace(0.0, 3.0, 48), np.linspace(1.0, 5.0, 48), indexing="ij")  # >= 2048 points
+    threaded = qubit_rates(a, w, BATH)  # automatic chunks: one per core, in threads
+    serial = qubit_rates(a, w, BATH, chunk_size=a.size)  # one chunk
+    assert threaded.options.kmax == serial.options.kmax
+    np.testing.assert_allclose(threaded.gamma1, serial.gamma1, rtol=1e-10, atol=1e-18)
+    np.testing.assert_allclose(threaded.gamma_phi, serial.gamma_phi, rtol=1e-10, atol=1e-18)

@@ -6,6 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import reference_period_propagator
+from scipy.linalg import expm
+
+from lzsm_gates import propagate
 from lzsm_gates import LZSMInputError
 from lzsm_gates.models import PAULI_Z, DrivenModel, coupled_qubits_model, qubit_model
 from lzsm_gates.propagate import evolve, expm_hermitian, period_propagator, steps_per_period
@@ -163,3 +166,103 @@ def test_parity_shortcut_matches_full_period_and_is_validated():
     assert np.abs(period_propagator(model, a, w) - period_propagator(plain, a, w)).max() < 1e-10
     with pytest.raises(LZSMInputError, match="parity"):
         DrivenModel(model.static, model.drive_operator, "sin", parity=np.eye(2))
+
+
+# --- compiled kernels, numpy fallback, static offset -------------------------------------------------------------
+
+
+def _random_model(d, seed, waveform="sin"):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+    y = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+    return DrivenModel((x + x.conj().T) / np.sqrt(d), (y + y.conj().T) / np.sqrt(d), waveform)
+
+
+def test_compiled_backend_is_used_by_default():
+    kernels = propagate.compiled_backend()
+    assert kernels is not None and kernels.compiled
+
+
+@pytest.mark.parametrize("d,seed", [(2, 7), (3, 1), (8, 2)])
+def test_general_dimension_matches_independent_integrators(d, seed):
+    model = _random_model(d, seed, "cos")
+    u = period_propagator(model, 1.7, 2.3)
+    assert np.linalg.norm(u - reference_period_propagator(model, 1.7, 2.3), 2) < 1e-10
+    h = [qutip.Qobj(model.static), [qutip.Qobj(model.drive_operator), lambda t: 1.7 * np.cos(2.3 * t)]]
+    opts = {"atol": 1e-13, "rtol": 1e-13, "nsteps": 10**6, "method": "vern9"}
+    assert np.linalg.norm(u - qutip.propagator(h, 2 * np.pi / 2.3, options=opts).full(), 2) < 1e-10
+
+
+@pytest.mark.parametrize("model", [qubit_model(), _random_model(4, 3)], ids=["d2", "d4"])
+def test_numpy_fallback_matches_compiled_and_reference(model, monkeypatch):
+    a = np.array([0.4, 3.0, 7.5])
+    w = np.array([0.6, 2.0, 5.0])
+    compiled = evolve(model, a, w, [0.0, 0.3, 1.0, 1.5])
+    monkeypatch.setenv(propagate.DISABLE_COMPILED_ENV, "1")
+    assert propagate.compiled_backend() is None
+    fallback = evolve(model, a, w, [0.0, 0.3, 1.0, 1.5])
+    assert np.abs(fallback - compiled).max() < 1e-10
+    assert np.linalg.norm(fallback[1, 2] - reference_period_propagator(model, 3.0, 2.0), 2) < 1e-10
+
+
+def test_static_offset_equals_shifted_static_part():
+    """H0 + (c + A f) V integrated with an offset equals the model with static part H0 + c V (independent route)."""
+    model = _random_model(4, 5, "cos")
+    c = np.array([-1.5, 0.0, 2.5])
+    u = period_propagator(model, 1.2, 1.5, offset=c)
+    for ci, ui in zip(c, u):
+        shifted = DrivenModel(model.static + ci * model.drive_operator, model.drive_operator, "cos")
+        assert np.linalg.norm(ui - reference_period_propagator(shifted, 1.2, 1.5), 2) < 1e-10
+    # the qubit's parity shortcut is not valid with an offset (S V S = -V): the full period is used
+    q = qubit_model()
+    shifted = DrivenModel(q.static + 0.7 * q.drive_operator, q.drive_operator, "sin")
+    u = period_propagator(q, 2.0, 1.0, offset=0.7)
+    assert np.linalg.norm(u - reference_period_propagator(shifted, 2.0, 1.0), 2) < 1e-10
+
+
+def test_threaded_batch_equals_single_thread(monkeypatch):
+    a, w = np.meshgrid(np.linspace(0.1, 8, 7), np.linspace(0.5, 8, 5), indexing="ij")
+    for model in (qubit_model(), _random_model(4, 6)):
+        kernels = propagate.compiled_backend()
+        monkeypatch.setattr(kernels, "PARALLEL_MIN_WORK", 10**18)
+        serial = period_propagator(model, a, w)
+        monkeypatch.setattr(kernels, "PARALLEL_MIN_WORK", 0)
+        monkeypatch.setattr(kernels, "workers", lambda: 2)
+        assert np.array_equal(period_propagator(model, a, w), serial)
+
+
+@settings(max_examples=30, deadline=None)
+@given(scale=st.floats(1e-6, 40.0), seed=st.integers(0, 10**6), d=st.sampled_from([3, 4, 6]))
+def test_taylor_exponential_matches_eigendecomposition(scale, seed, d):
+    """The compiled exp(-iK) (Taylor + scaling and squaring) against scipy's expm, for small to large norms."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(d, d)) + 1j * rng.normal(size=(d, d))
+    k = scale * (x + x.conj().T) / np.linalg.norm(x + x.conj().T, 2)
+    out = np.empty((d, d), complex)
+    propagate.compiled_backend().expm_minus_i(k, out, np.empty((4, d, d), complex))
+    assert np.linalg.norm(out - expm(-1j * k), 2) < 1e-13 * max(1.0, scale)
+
+
+def test_bad_offset_and_model():
+    with pytest.raises(LZSMInputError, match="offset"):
+        evolve(qubit_model(), 1.0, 1.0, offset=np.nan)
+    with pytest.raises(LZSMInputError, match="model"):
+        evolve("qubit", 1.0, 1.0)
+    with pytest.raises(LZSMInputError, match="fractions"):
+        evolve(qubit_model(), 1.0, 1.0, (0.5, 0.25))
+
+
+def _child_map(_):
+    a, w = np.meshgrid(np.linspace(0.1, 8, 64), np.linspace(0.5, 8, 64), indexing="ij")
+    return period_propagator(qubit_model(), a, w)
+
+
+def test_threaded_batches_work_in_forked_children():
+    """The thread pool is per process: a child forked after the parent used it makes its own (no hang)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    parent = _child_map(None)  # the parent's pool exists now
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        child = pool.submit(_child_map, None).result(timeout=120)
+    assert np.array_equal(child, parent)
