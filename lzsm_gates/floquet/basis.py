@@ -263,7 +263,9 @@ class FloquetBasis:
     def rates(
         self, couplings: Coupling | Sequence[Coupling], kmax: int, *, sideband_tol: float = SIDEBAND_TOL
     ) -> "FloquetRates":
-        """Secular Floquet-Born-Markov rates (module docstring) for these points; see :func:`~lzsm_gates.floquet.rates.floquet_rates`.
+        """Secular Floquet-Born-Markov rates (module docstring) for these points.
+
+        On grids, see :func:`~lzsm_gates.floquet.rates.floquet_rates`.
 
         The result's ``options`` record ``kmax``, ``n_times`` and ``sideband_tol``.
         """
@@ -343,7 +345,7 @@ def floquet_basis(
     r"""Floquet modes and quasienergies on a batch of points (one batched :func:`~lzsm_gates.propagate.evolve`).
 
     All :math:`n + 1` sample times of the period come from one propagation per point (half a
-    period for real models with a cosine drive, see :func:`~lzsm_gates.floquet.modes._sampled_propagators`).
+    period for real models with a cosine drive, see :mod:`lzsm_gates.floquet.modes`).
 
     Parameters
     ----------
@@ -354,7 +356,8 @@ def floquet_basis(
         broadcast to the batch shape.  A batch over :math:`c` shares one model.
     options : FloquetOptions, optional
         ``n_times`` (default: from ``kmax``, a power of two :math:`\ge 4(k_\max + 1)`, at
-        least 64) and ``kmax``, the cutoff the basis will be used with (default :func:`~lzsm_gates.floquet.options.default_kmax`).
+        least 64) and ``kmax``, the cutoff the basis will be used with (default
+        :func:`~lzsm_gates.floquet.options.default_kmax`).
     **settings
         Fields of :class:`FloquetOptions` overriding ``options`` (e.g. ``kmax=32``).
 
@@ -374,7 +377,6 @@ def floquet_basis(
     return FloquetBasis(
         amplitude=a, frequency=w, quasienergies=eps, modes=modes, options=replace(opts, kmax=kmax, n_times=n)
     )
-
 
 
 @dataclass(frozen=True)

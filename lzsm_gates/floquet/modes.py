@@ -1,4 +1,4 @@
-r"""Floquet modes and quasienergies of a batch of driven models (the numerics behind :func:`~lzsm_gates.floquet.basis.floquet_basis`).
+r"""Floquet modes and quasienergies of a batch of driven models (numerics of :func:`~lzsm_gates.floquet.floquet_basis`).
 
 For :math:`H(t + T) = H(t)` the solutions of the Schrödinger equation are
 :math:`|\psi_a(t)\rangle = e^{-i\varepsilon_a t}|u_a(t)\rangle` with
@@ -137,7 +137,7 @@ def _reference_order(weights: np.ndarray) -> np.ndarray:
 def _ordered_modes(
     model: DrivenModel, a: np.ndarray, w: np.ndarray, c: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Quasienergies ``(*batch, d)`` and modes ``(*batch, n, d, d)`` at :math:`t_j = jT/n`, ordered like :math:`H_0 + cV`.
+    r"""Quasienergies ``(*batch, d)`` and modes ``(*batch, n, d, d)`` at :math:`t_j = jT/n`, ordered.
 
     Mode :math:`a` is the one assigned to the :math:`a`-th eigenstate of the static Hamiltonian by the
     largest period-averaged overlap sum (see the module docstring).

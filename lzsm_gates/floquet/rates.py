@@ -1,4 +1,4 @@
-r"""Floquet-Born-Markov rates on grids of drive points, and the driven qubit's :math:`\Gamma_1, \Gamma_\varphi, \Gamma_2`.
+r"""Floquet-Born-Markov rates on grids of drive points; the driven qubit's :math:`\Gamma_1, \Gamma_\varphi, \Gamma_2`.
 
 Grids are evaluated in memory-bounded chunks (:meth:`FloquetOptions.points_per_chunk
 <lzsm_gates.floquet.options.FloquetOptions.points_per_chunk>`), large ones in concurrent
@@ -96,13 +96,14 @@ def floquet_rates(
     ----------
     model : DrivenModel
     amplitude, frequency, offset : array_like
-        Broadcast to the batch shape (``offset``: static drive offset, see :func:`~lzsm_gates.floquet.basis.floquet_basis`).
+        Broadcast to the batch shape (``offset``: static drive offset, see
+        :func:`~lzsm_gates.floquet.basis.floquet_basis`).
     couplings : (operator, Bath) or sequence of them
         System operators :math:`X` with their (independent) baths.
     options : FloquetOptions, optional
-        ``kmax`` (default :func:`~lzsm_gates.floquet.options.default_kmax` over the whole grid), ``n_times``, ``chunk_size``
-        (points propagated together) and ``sideband_tol`` (truncation weight above which a
-        :class:`~lzsm_gates.floquet.options.FloquetWarning` is issued).
+        ``kmax`` (default :func:`~lzsm_gates.floquet.options.default_kmax` over the whole grid),
+        ``n_times``, ``chunk_size`` (points propagated together) and ``sideband_tol`` (truncation
+        weight above which a :class:`~lzsm_gates.floquet.options.FloquetWarning` is issued).
     **settings
         Fields of :class:`FloquetOptions` overriding ``options`` (e.g. ``kmax=32``).
 
@@ -142,7 +143,8 @@ class QubitRates:
     gamma_phi : ndarray
         Pure dephasing :math:`\Gamma_\varphi`.
     secular_parameter : ndarray
-        Largest rate over the quasienergy gap (:class:`~lzsm_gates.floquet.basis.FloquetRates`); :math:`\ll 1` for validity.
+        Largest rate over the quasienergy gap (:class:`~lzsm_gates.floquet.basis.FloquetRates`);
+        :math:`\ll 1` for validity.
     options : FloquetOptions, optional
         The numerical settings (exact Floquet rates; None for the CHRW approximation).
     """
