@@ -1,282 +1,110 @@
 """lzsm_gates: fast gates on small-gap qubits with strong, non-resonant LZSM drives.
 
 The public API is re-exported here; see the module docstrings for the physics.
+The re-exports are lazy (PEP 562): ``import lzsm_gates`` is cheap, and a
+name's module (with its dependencies: qiskit, qiskit-dynamics, xarray, ...) is
+imported the first time the name is used.  New public names go into
+``_EXPORTS`` (under their module) and ``__all__``.
 """
 
-from .units import (
-    DEFAULT_DEVICE,
-    ConvergenceError,
-    Device,
-    LZSMInputError,
-    check_finite,
-    check_in_range,
-    check_positive,
-)
-from .metrics import (
-    average_gate_fidelity,
-    check_unitary,
-    concurrence,
-    gate_error,
-    gate_fidelity,
-    log_negativity,
-    negativity,
-    partial_trace,
-    partial_transpose,
-    reduced_qubit_state,
-    unitary_superoperator,
-)
-from .models import (
-    DrivenModel,
-    check_hermitian,
-    check_matrix,
-    coupled_qubits_model,
-    qubit_model,
-)
-from .propagate import evolve, expm_hermitian, period_propagator, static_propagator, steps_per_period
-from .chrw import (
-    CHRWParameters,
-    CHRWWarning,
-    chrw_parameters,
-    chrw_probability,
-    chrw_propagator,
-    chrw_quasienergies,
-    chrw_xi,
-    circular_drive_propagator,
-    fold_quasienergies,
-)
-from .approximations import (
-    APPROXIMATIONS,
-    approximate_propagator,
-    double_rotating_propagator,
-    magnus_propagator,
-    rwa_propagator,
-)
-from .pulses import LZSMPulse, rz
-from .targets import SINGLE_QUBIT_NAMES, Target, idle_solution, resolve_target, to_special_unitary
-from .sweeps import Axis, SweepError, load_result, run_sweep, save_result, sweep_failures
-from .maps import DEFAULT_APPROXIMATIONS, lzsm_map
-from .design import (
-    DEFAULT_MISCALIBRATION,
-    BSwapDesign,
-    DesignResult,
-    GateDesign,
-    OperatingCurve,
-    bswap_gap_mismatch,
-    bswap_target,
-    design_bswap,
-    design_gate,
-    design_identity,
-    identity_curve,
-    operating_curve,
-    refine,
-    sensitivity,
-)
+from ._lazy import lazy_exports as _lazy_exports
 
-from .baths import Bath, OhmicSpectralDensity, SpectralDensity, bose_einstein, thermal_energy
-from .floquet import (
-    Coupling,
-    FloquetBasis,
-    FloquetRates,
-    FloquetSteadyState,
-    FloquetWarning,
-    QubitRates,
-    chrw_qubit_rates,
-    default_kmax,
-    floquet_basis,
-    floquet_rates,
-    floquet_steady_state,
-    population_dynamics,
-    qubit_rates,
-    stationary_populations,
-    stationary_state,
-)
+#: submodule -> the names re-exported from it (imported on first use, PEP 562)
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "units": (
+        "DEFAULT_DEVICE", "ConvergenceError", "Device", "LZSMInputError", "check_finite", "check_in_range",
+        "check_positive", "check_choice", "check_integer", "check_interval", "LZSMError", "LZSMWarning",
+    ),
+    "metrics": (
+        "average_gate_fidelity", "check_unitary", "concurrence", "gate_error", "gate_fidelity", "log_negativity",
+        "negativity", "partial_trace", "partial_transpose", "reduced_qubit_state", "unitary_superoperator",
+    ),
+    "models": ("DrivenModel", "check_hermitian", "check_matrix", "coupled_qubits_model", "qubit_model"),
+    "propagate": (
+        "evolve", "expm_hermitian", "period_propagator", "static_propagator", "steps_per_period", "compiled_backend",
+    ),
+    "chrw": (
+        "CHRWParameters", "CHRWWarning", "chrw_parameters", "chrw_probability", "chrw_propagator", "chrw_quasienergies",
+        "chrw_xi", "circular_drive_propagator", "fold_quasienergies",
+    ),
+    "approximations": (
+        "APPROXIMATIONS", "approximate_propagator", "double_rotating_propagator", "magnus_propagator", "rwa_propagator",
+    ),
+    "pulses": ("LZSMPulse", "rz"),
+    "targets": ("SINGLE_QUBIT_NAMES", "Target", "idle_solution", "resolve_target", "to_special_unitary"),
+    "sweeps": (
+        "Axis", "SweepError", "load_result", "run_sweep", "save_result", "sweep_failures", "WORK_LIMITS",
+        "SweepOptions", "SweepWarning", "WorkEstimate", "estimate_work", "fixed_cost",
+    ),
+    "maps": (
+        "DEFAULT_APPROXIMATIONS", "lzsm_map", "cavity_map", "error_landscape", "pulse_populations", "rate_map",
+        "to_lab_units",
+    ),
+    "design": (
+        "DEFAULT_MISCALIBRATION", "BSwapDesign", "DesignResult", "GateDesign", "OperatingCurve", "bswap_gap_mismatch",
+        "bswap_target", "design_bswap", "design_gate", "design_identity", "identity_curve", "operating_curve", "refine",
+        "sensitivity",
+    ),
+    "baths": (
+        "Bath", "OhmicSpectralDensity", "SpectralDensity", "bose_einstein", "thermal_energy", "OneOverFNoise",
+        "OneOverFSpectralDensity",
+    ),
+    "floquet": (
+        "Coupling", "FloquetBasis", "FloquetRates", "FloquetSteadyState", "FloquetWarning", "QubitRates",
+        "chrw_qubit_rates", "default_kmax", "floquet_basis", "floquet_rates", "floquet_steady_state",
+        "population_dynamics", "qubit_rates", "stationary_populations", "stationary_state", "FloquetOptions",
+    ),
+    "noise": (
+        "GateNoise", "gate_channel", "idle_channel", "noisy_gate_error", "open_system_error", "periodic_channel",
+        "qubit_couplings", "flux_noise_channel", "quasi_static_channel",
+    ),
+    "lindblad": ("liouvillian", "lindblad_model", "lindblad_solver", "steady_state", "unvec", "vec"),
+    "cavity": (
+        "CavityDynamics", "CavityOperators", "CavityParams", "CavitySteadyState", "cavity_collapse_operators",
+        "cavity_dispersive_hamiltonian", "cavity_driven_hamiltonian", "cavity_dynamics", "cavity_hamiltonian",
+        "cavity_initial_state", "cavity_operators", "cavity_steady_state", "coupling_at_peak", "drive_at_peak",
+        "entanglement_valley", "max_excitation_transfer", "mes_threshold", "mes_threshold_analytic", "peak_concurrence",
+        "steady_state_scan",
+    ),
+    "o3l": (
+        "DEFAULT_CUTOFF", "O3LParams", "O3LSteadyState", "cut_detuning", "cutoff_dependence", "effective_rates",
+        "golden_rule_rates", "map_amplitude_detuning", "map_coupling_detuning", "map_xi_amplitude", "o3l_coupling",
+        "o3l_dynamics", "o3l_eigenstates", "o3l_floquet_rates", "o3l_model", "o3l_steady_state", "o3l_sweep",
+        "perturbative_rates", "rates_vs_xi", "steady_state_concurrence",
+    ),
+    "qiskit": (
+        "MAX_CHANNEL_QUBITS", "SCHEDULING", "U_GATE_TOLERANCE", "check_native", "delay_seconds", "native_device",
+        "CircuitSimulation", "LZSMGate", "LZSMGateSet", "LZSMSqrtBSwapGate", "LZSMUGate", "NoisyCircuitSimulation",
+        "RabiGate", "SqrtBSwapGate", "Timeline", "circuit_timeline", "compare_with_rabi", "design_gate_set",
+        "design_u_gate", "lzsm_target", "native_gates", "play_instruction", "rabi_gate",
+        "register_sqrt_bswap_equivalences", "sample_counts", "simulate_circuit", "simulate_noisy_circuit",
+        "FrameChange", "PulseProgram", "circuit_program", "gate_program", "load_program", "program_unitary",
+        "save_program", "schedule_unitary", "to_schedule", "MAX_EXECUTION_QUBITS", "MAX_SKEW_NS", "DeviceTruth",
+        "Execution", "LZSMBackend", "LZSMJob", "LZSMPulseGate", "SlotDurations", "VirtualDevice", "execute",
+        "execution_timeline", "rz_idle_seconds", "sampling_error",
+    ),
+    "operators": ("PAULI_I", "PAULI_X", "PAULI_Y", "PAULI_Z", "SIGMA_MINUS", "SIGMA_PLUS", "embed", "tensor"),
+    "qiskit.rabi": ("RabiComparison", "RabiComparisonRow"),
+    "redfield": (
+        "MARKOV_REFUSE", "MARKOV_WARN", "FloquetRedfield", "MarkovWarning", "check_markov", "expm_batch",
+        "floquet_redfield", "static_redfield", "to_lab",
+    ),
+    "dynamics": ("OpenEvolutionResult", "open_evolution"),
+    "qutip_adapters": (
+        "brmesolve_spectrum", "coupling_operators", "floquet_spectrum", "model_qobjevo", "sequence_qobjevo",
+    ),
+    "devices": (
+        "COMPUTATIONAL_LABELS", "CUTOFF_TOL", "BSwapMultilevel", "compare_spectra", "composite_qubit",
+        "coupled_fluxoniums", "design_bswap_multilevel", "design_multilevel", "device_couplings",
+        "DielectricSpectralDensity", "eigenbasis_spectrum", "evaluate_pulse", "fluxonium", "kerr_ladder", "leakage",
+        "leakage_bound", "leakage_map", "leakage_onset", "load_device", "MultilevelDesign", "MultilevelDesignResult",
+        "MultilevelSpectrum", "open_system_score", "OpenSystemScore", "pattern_search", "perturbative_leakage",
+        "rank_open_system", "seepage", "subspace_block", "subspace_channel_error", "subspace_gate_error",
+        "two_qubit_model", "virtual_z_phases",
+    ),
+}
 
-from .noise import (
-    GateNoise,
-    gate_channel,
-    idle_channel,
-    noisy_gate_error,
-    open_system_error,
-    periodic_channel,
-    qubit_couplings,
-)
-from .lindblad import liouvillian, lindblad_model, lindblad_solver, steady_state, unvec, vec
-from .cavity import (
-    CavityDynamics,
-    CavityOperators,
-    CavityParams,
-    CavitySteadyState,
-    cavity_collapse_operators,
-    cavity_dispersive_hamiltonian,
-    cavity_driven_hamiltonian,
-    cavity_dynamics,
-    cavity_hamiltonian,
-    cavity_initial_state,
-    cavity_operators,
-    cavity_steady_state,
-    coupling_at_peak,
-    drive_at_peak,
-    entanglement_valley,
-    max_excitation_transfer,
-    mes_threshold,
-    mes_threshold_analytic,
-    peak_concurrence,
-    steady_state_scan,
-)
-from .o3l import (
-    DEFAULT_CUTOFF,
-    O3LParams,
-    O3LSteadyState,
-    cut_detuning,
-    cutoff_dependence,
-    effective_rates,
-    golden_rule_rates,
-    map_amplitude_detuning,
-    map_coupling_detuning,
-    map_xi_amplitude,
-    o3l_coupling,
-    o3l_dynamics,
-    o3l_eigenstates,
-    o3l_floquet_rates,
-    o3l_model,
-    o3l_steady_state,
-    o3l_sweep,
-    perturbative_rates,
-    rates_vs_xi,
-    steady_state_concurrence,
-)
-from .qiskit import (
-    MAX_CHANNEL_QUBITS,
-    SCHEDULING,
-    U_GATE_TOLERANCE,
-    check_native,
-    delay_seconds,
-    native_device,
-    CircuitSimulation,
-    LZSMGate,
-    LZSMGateSet,
-    LZSMSqrtBSwapGate,
-    LZSMUGate,
-    NoisyCircuitSimulation,
-    RabiGate,
-    SqrtBSwapGate,
-    Timeline,
-    circuit_timeline,
-    compare_with_rabi,
-    design_gate_set,
-    design_u_gate,
-    lzsm_target,
-    native_gates,
-    play_instruction,
-    rabi_gate,
-    register_sqrt_bswap_equivalences,
-    sample_counts,
-    simulate_circuit,
-    simulate_noisy_circuit,
-)
-from .qiskit import (
-    FrameChange,
-    PulseProgram,
-    circuit_program,
-    gate_program,
-    load_program,
-    program_unitary,
-    save_program,
-    schedule_unitary,
-    to_schedule,
-)
-from .maps import cavity_map, error_landscape, pulse_populations, rate_map
-
-# operators and shared argument checks (issue 13)
-from .operators import PAULI_I, PAULI_X, PAULI_Y, PAULI_Z, SIGMA_MINUS, SIGMA_PLUS, embed, tensor
-from .units import check_choice, check_integer, check_interval
-from .qiskit.rabi import RabiComparison, RabiComparisonRow
-
-# open systems: time-dependent Floquet-Redfield channels and dynamics, QuTiP adapters, 1/f noise
-from .baths import OneOverFNoise, OneOverFSpectralDensity
-from .redfield import (
-    MARKOV_REFUSE,
-    MARKOV_WARN,
-    FloquetRedfield,
-    MarkovWarning,
-    check_markov,
-    expm_batch,
-    floquet_redfield,
-    static_redfield,
-    to_lab,
-)
-from .noise import flux_noise_channel, quasi_static_channel
-from .dynamics import OpenEvolutionResult, open_evolution
-from .qutip_adapters import (
-    brmesolve_spectrum,
-    coupling_operators,
-    floquet_spectrum,
-    model_qobjevo,
-    sequence_qobjevo,
-)
-
-# errors, sweep options and cost guard, lab units of maps (issue 12/13)
-from .units import LZSMError, LZSMWarning
-from .sweeps import WORK_LIMITS, SweepOptions, SweepWarning, WorkEstimate, estimate_work, fixed_cost
-from .maps import to_lab_units
-
-# simulated LZSM device as a Qiskit backend
-from .qiskit import (
-    MAX_EXECUTION_QUBITS,
-    MAX_SKEW_NS,
-    DeviceTruth,
-    Execution,
-    LZSMBackend,
-    LZSMJob,
-    LZSMPulseGate,
-    SlotDurations,
-    VirtualDevice,
-    execute,
-    execution_timeline,
-    rz_idle_seconds,
-    sampling_error,
-)
-
-# multi-level devices (scqubits is imported lazily by the builders)
-from .devices import (
-    COMPUTATIONAL_LABELS,
-    CUTOFF_TOL,
-    BSwapMultilevel,
-    compare_spectra,
-    composite_qubit,
-    coupled_fluxoniums,
-    design_bswap_multilevel,
-    design_multilevel,
-    device_couplings,
-    DielectricSpectralDensity,
-    eigenbasis_spectrum,
-    evaluate_pulse,
-    fluxonium,
-    kerr_ladder,
-    leakage,
-    leakage_bound,
-    leakage_map,
-    leakage_onset,
-    load_device,
-    MultilevelDesign,
-    MultilevelDesignResult,
-    MultilevelSpectrum,
-    open_system_score,
-    OpenSystemScore,
-    pattern_search,
-    perturbative_leakage,
-    rank_open_system,
-    seepage,
-    subspace_block,
-    subspace_channel_error,
-    subspace_gate_error,
-    two_qubit_model,
-    virtual_z_phases,
-)
-
-# compiled propagation and Floquet options (issue 14)
-from .floquet import FloquetOptions
-from .propagate import compiled_backend
+__getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
 
 from .version import __version__
 

@@ -45,14 +45,17 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from . import design, maps, plotting
 from .version import __version__
-from .sweeps import Axis, load_result, save_result, sweep_failures
 from .units import DEFAULT_DEVICE, Device, LZSMError
+
+# design, maps, plotting and sweeps (qiskit, scipy.optimize, xarray, matplotlib) are imported inside the
+# subcommands that use them, so that `lzsm-gates --help` stays fast
+if TYPE_CHECKING:
+    from .sweeps import Axis
 
 __all__ = ["main"]
 
@@ -224,6 +227,9 @@ def _load_file(path: Path) -> tuple[str, Any]:
     """Load a design JSON, a map result, a pulse program or a QASM file; ``(kind, object)``."""
     if not path.is_file():
         raise CLIError(f"{path} does not exist or is not a file")
+    from . import design
+    from .sweeps import load_result
+
     suffix = path.suffix.lower()
     if suffix == ".qasm":
         return "OpenQASM 2 circuit", _load_circuit(str(path), 2)
@@ -260,6 +266,8 @@ def _load_file(path: Path) -> tuple[str, Any]:
 
 
 def _axis(name: str, grid: tuple[float, float, int], units: str = "") -> Axis:
+    from .sweeps import Axis
+
     start, stop, num = grid
     return Axis.linear(name, start, stop, num, units=units)
 
@@ -279,6 +287,8 @@ def _map_options(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 def _require_finite_map(ds: Any, what: str) -> None:
     """Fail, naming the bad points, if any chunk failed or any value is not finite."""
+    from .sweeps import sweep_failures
+
     failures = sweep_failures(ds)
     if failures:
         first = failures[0]
@@ -296,6 +306,8 @@ def _require_finite_map(ds: Any, what: str) -> None:
 
 
 def _save_map(ds: Any, out: Path, stem: str) -> list[str]:
+    from .sweeps import save_result
+
     save_result(ds, out / f"{stem}.npz")
     save_result(ds, out / f"{stem}.nc")
     return [f"{stem}.npz", f"{stem}.nc"]
@@ -306,6 +318,8 @@ _MAP_FIGURES = ("fig1_fig2a_probability.png", "fig2b_chrw_error.png", "fig8_cut.
 
 @_command("map")
 def _map(args: argparse.Namespace) -> int:
+    from . import maps, plotting
+
     out = _prepare_out(args, ["lzsm_map.npz", "lzsm_map.nc", "summary.json", *_MAP_FIGURES])
     device = None
     scale = 1.0
@@ -342,6 +356,8 @@ def _map(args: argparse.Namespace) -> int:
 
 @_command("design")
 def _design(args: argparse.Namespace) -> int:
+    from . import design
+
     if args.min_frequency >= args.max_frequency:
         raise CLIError(f"--min-frequency ({args.min_frequency:g}) must be below --max-frequency ({args.max_frequency:g})")
     json_path = _check_writable(Path(args.json), "--json", args.force)
@@ -412,6 +428,8 @@ def _design_on_device(args: argparse.Namespace, json_path: Path) -> int:
 
 @_command("cavity-map")
 def _cavity_map(args: argparse.Namespace) -> int:
+    from . import maps, plotting
+
     out = _prepare_out(args, ["cavity_map.npz", "cavity_map.nc", "cavity_ess.png"])
     ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), **_map_options(args, out))
     _require_finite_map(ds, "cavity-map")
@@ -426,7 +444,7 @@ def _cavity_map(args: argparse.Namespace) -> int:
 
 @_command("o3l-map")
 def _o3l_map(args: argparse.Namespace) -> int:
-    from . import o3l
+    from . import o3l, plotting
 
     out = _prepare_out(args, ["o3l_map.npz", "o3l_map.nc", "o3l_cinf.png"])
     ds = o3l.map_amplitude_detuning(_axis("amplitude", args.amplitude).values, _axis("eps0", args.eps0).values,
@@ -494,6 +512,8 @@ def _circuit(args: argparse.Namespace) -> int:
 
 @_command("inspect")
 def _inspect(args: argparse.Namespace) -> int:
+    from .sweeps import sweep_failures
+
     path = Path(args.file)
     kind, content = _load_file(path)
     if kind == "map result":

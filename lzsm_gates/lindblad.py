@@ -30,17 +30,19 @@ QuTiP superoperators, so the matrices can be compared entry by entry.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from qiskit_dynamics import Solver
-from qiskit_dynamics.models import LindbladModel
 
 from .models import check_hermitian, check_matrix
 from .units import ConvergenceError, LZSMInputError
+
+if TYPE_CHECKING:  # qiskit-dynamics is imported by lindblad_model() and lindblad_solver() only
+    from qiskit_dynamics import Solver
+    from qiskit_dynamics.models import LindbladModel
 
 __all__ = [
     "vec",
@@ -286,6 +288,8 @@ def lindblad_model(
     -------
     LindbladModel
     """
+    from qiskit_dynamics.models import LindbladModel
+
     return LindbladModel(**_model_arguments(hamiltonian, c_ops, hamiltonian_operators, vectorized))
 
 
@@ -310,6 +314,8 @@ def lindblad_solver(
     -------
     Solver
     """
+    from qiskit_dynamics import Solver
+
     return Solver(**_model_arguments(hamiltonian, c_ops, hamiltonian_operators, vectorized), **solver_options)
 
 

@@ -32,14 +32,16 @@ Tensor products put qubit 1 on the left (the ``"model"`` order of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import TYPE_CHECKING, Callable, Literal
 
 import numpy as np
 import scipy.sparse as sp
-from qiskit_dynamics import Signal, Solver
 
 from .operators import PAULI_I, PAULI_X, PAULI_Y, PAULI_Z, embed, tensor  # noqa: F401 - PAULI_* re-exported (old home)
 from .units import LZSMInputError, check_finite, check_positive
+
+if TYPE_CHECKING:  # qiskit-dynamics costs ~2 s to import: only signal() and solver() import it
+    from qiskit_dynamics import Signal, Solver
 
 __all__ = [
     "DrivenModel",
@@ -186,6 +188,8 @@ class DrivenModel:
             t = np.asarray(t)
             return np.where((t >= t0) & (t <= stop), a * fn(w * (t - t0)), 0.0)
 
+        from qiskit_dynamics import Signal
+
         return Signal(envelope, carrier_freq=0.0, name="lzsm_drive")
 
     def solver(self, **kwargs) -> Solver:
@@ -194,6 +198,8 @@ class DrivenModel:
         Extra keyword arguments go to :class:`~qiskit_dynamics.Solver` (e.g.
         ``static_dissipators`` for a Lindblad model).
         """
+        from qiskit_dynamics import Solver
+
         return Solver(static_hamiltonian=self.static, hamiltonian_operators=[self.drive_operator], **kwargs)
 
 

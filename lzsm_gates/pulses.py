@@ -19,15 +19,17 @@ All quantities are in internal units (see :mod:`lzsm_gates.units`);
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from qiskit_dynamics import Signal
 
 from .models import _WAVEFORMS, DrivenModel, Waveform
 from .operators import PAULI_Z
 from .propagate import period_propagator, static_propagator
 from .units import Device, LZSMInputError, check_finite, check_positive
+
+if TYPE_CHECKING:
+    from qiskit_dynamics import Signal
 
 __all__ = ["LZSMPulse", "rz"]
 

@@ -40,35 +40,29 @@ driven-dissipative steady state is unique and does not depend on it.
   its scans and the peak / valley searches.
 
 Every name is importable from :mod:`lzsm_gates.cavity` (and from
-:mod:`lzsm_gates`).
+:mod:`lzsm_gates`); the re-exports are lazy (a module is imported with the
+first name used from it).
 """
 
-from .dynamics import (
-    CavityDynamics,
-    cavity_dynamics,
-    max_excitation_transfer,
-    mes_threshold,
-    mes_threshold_analytic,
-    peak_concurrence,
-)
-from .model import (
-    CavityOperators,
-    CavityParams,
-    cavity_collapse_operators,
-    cavity_dispersive_hamiltonian,
-    cavity_driven_hamiltonian,
-    cavity_hamiltonian,
-    cavity_initial_state,
-    cavity_operators,
-)
-from .steady_state import (
-    CavitySteadyState,
-    cavity_steady_state,
-    coupling_at_peak,
-    drive_at_peak,
-    entanglement_valley,
-    steady_state_scan,
-)
+from .._lazy import lazy_exports as _lazy_exports
+
+#: submodule -> the names re-exported from it (imported on first use, PEP 562)
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "dynamics": (
+        "CavityDynamics", "cavity_dynamics", "max_excitation_transfer", "mes_threshold", "mes_threshold_analytic",
+        "peak_concurrence",
+    ),
+    "model": (
+        "CavityOperators", "CavityParams", "cavity_collapse_operators", "cavity_dispersive_hamiltonian",
+        "cavity_driven_hamiltonian", "cavity_hamiltonian", "cavity_initial_state", "cavity_operators",
+    ),
+    "steady_state": (
+        "CavitySteadyState", "cavity_steady_state", "coupling_at_peak", "drive_at_peak", "entanglement_valley",
+        "steady_state_scan",
+    ),
+}
+
+__getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
 
 __all__ = [
     "CavityParams",

@@ -50,16 +50,17 @@ frequency, not as a sharp threshold at :math:`E_2`.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
-import xarray as xr
 
 from ..metrics import gate_error
 from ..models import PAULI_Z, DrivenModel
 from ..propagate import period_propagator
-from ..sweeps import Axis, run_sweep
 from ..units import LZSMInputError, check_finite, check_positive
+
+if TYPE_CHECKING:  # the sweep engine (xarray) is imported by leakage_map() only
+    import xarray as xr
 
 __all__ = [
     "leakage",
@@ -282,6 +283,8 @@ def leakage_map(
     xarray.Dataset
         Variables ``leakage`` and ``transition`` over ``(A, omega)``.
     """
+    from ..sweeps import Axis, run_sweep
+
     idx = tuple(int(i) for i in _subspace(subspace, model.dim))
     axes = [
         Axis.explicit("A", check_finite("amplitudes", amplitudes), units="Delta"),

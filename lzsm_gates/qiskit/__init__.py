@@ -14,50 +14,43 @@ Modules (one concept each):
 * :mod:`~lzsm_gates.qiskit.rabi`: comparison with resonant Rabi gates;
 * :mod:`~lzsm_gates.qiskit.schedules`: sampled pulse programs and ``qiskit.pulse`` schedules.
 
-Importing this subpackage does not import :mod:`qiskit.pulse` (only
+The names are re-exported lazily: importing this subpackage imports no
+module of Qiskit; a module (and Qiskit) is imported with the first name used
+from it.  Our code imports :mod:`qiskit.pulse` only inside
 :func:`~lzsm_gates.qiskit.schedules.to_schedule` and
-:func:`~lzsm_gates.qiskit.schedules.schedule_unitary` do).
+:func:`~lzsm_gates.qiskit.schedules.schedule_unitary` (Qiskit 1.3's own
+``import qiskit`` loads it too).
 """
 
-from .gates import U_GATE_TOLERANCE, LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, SqrtBSwapGate, design_u_gate
-from .equivalences import register_sqrt_bswap_equivalences
-from .target import (
-    LZSMGateSet,
-    SlotDurations,
-    check_native,
-    delay_seconds,
-    design_gate_set,
-    lzsm_target,
-    native_device,
-    native_gates,
-    play_instruction,
-    rz_idle_seconds,
-)
-from .timeline import SCHEDULING, Timeline, circuit_timeline
-from .simulation import (
-    MAX_CHANNEL_QUBITS,
-    CircuitSimulation,
-    NoisyCircuitSimulation,
-    sample_counts,
-    simulate_circuit,
-    simulate_noisy_circuit,
-)
-from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
-from .execution import MAX_EXECUTION_QUBITS, Execution, execute, execution_timeline
-from .backend import LZSMBackend, LZSMJob
-from .rabi import RabiComparison, RabiComparisonRow, RabiGate, compare_with_rabi, rabi_gate
-from .schedules import (
-    FrameChange,
-    PulseProgram,
-    circuit_program,
-    gate_program,
-    load_program,
-    program_unitary,
-    sampling_error,
-    save_program,
-    schedule_unitary,
-    to_schedule,
-)
+from .._lazy import lazy_exports as _lazy_exports
+
+#: submodule -> the names re-exported from it (imported on first use, PEP 562)
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "gates": (
+        "U_GATE_TOLERANCE", "LZSMGate", "LZSMPulseGate", "LZSMSqrtBSwapGate", "LZSMUGate", "SqrtBSwapGate",
+        "design_u_gate",
+    ),
+    "equivalences": ("register_sqrt_bswap_equivalences",),
+    "target": (
+        "LZSMGateSet", "SlotDurations", "check_native", "delay_seconds", "design_gate_set", "lzsm_target",
+        "native_device", "native_gates", "play_instruction", "rz_idle_seconds",
+    ),
+    "timeline": ("SCHEDULING", "Timeline", "circuit_timeline"),
+    "simulation": (
+        "MAX_CHANNEL_QUBITS", "CircuitSimulation", "NoisyCircuitSimulation", "sample_counts", "simulate_circuit",
+        "simulate_noisy_circuit",
+    ),
+    "device": ("MAX_SKEW_NS", "DeviceTruth", "VirtualDevice"),
+    "execution": ("MAX_EXECUTION_QUBITS", "Execution", "execute", "execution_timeline"),
+    "backend": ("LZSMBackend", "LZSMJob"),
+    "rabi": ("RabiComparison", "RabiComparisonRow", "RabiGate", "compare_with_rabi", "rabi_gate"),
+    "schedules": (
+        "FrameChange", "PulseProgram", "circuit_program", "gate_program", "load_program", "program_unitary",
+        "sampling_error", "save_program", "schedule_unitary", "to_schedule",
+    ),
+}
+
+__getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
 
 __all__ = [
     "SqrtBSwapGate",
