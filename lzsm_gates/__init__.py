@@ -276,6 +276,9 @@ from .devices import (
 
 from .version import __version__
 
+# sweep executors: local worker processes, Dask clusters
+from .executors import MAX_LOCAL_WORKERS, sweep_executor
+
 __all__ = [
     # units
     "DEFAULT_DEVICE",
@@ -586,4 +589,7 @@ __all__ = [
     "subspace_channel_error",
     "two_qubit_model",
     "virtual_z_phases",
+    # sweep executors
+    "MAX_LOCAL_WORKERS",
+    "sweep_executor",
 ]
