@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import RESULTS, write_row
 
-BENCHMARKS = ["bench_core", "bench_design", "bench_rates", "bench_o3l", "bench_open_systems", "bench_leakage"]
+BENCHMARKS = ["bench_core", "bench_design", "bench_rates", "bench_o3l", "bench_open_systems", "bench_leakage", "bench_scale"]
 
 
 def main(names: list[str]) -> None:
