@@ -29,10 +29,11 @@ Rules every subcommand follows: options are validated before any heavy
 computation and errors name the option as typed; an existing file is never
 overwritten without ``--force``; a map with failed (NaN) points exits with
 an error naming them instead of drawing a blank figure; a map above the cost
-limits is refused unless ``--allow-large``.  Every map runs in-process, on
-``--workers N`` local processes or on a Dask cluster (``--scheduler``), with
-the same result bit for bit; ``--resume`` continues a map on any of them.  Every error is one line on
-stderr with exit status 2 (``--debug`` shows the traceback).
+limits is refused unless ``--allow-large``; every map runs in-process, on
+``--workers N`` local processes or on a Dask cluster (``--scheduler``) with
+the same result bit for bit, and ``--resume`` continues it on any of them.
+Every error is one line on stderr with exit status 2 (``--debug`` shows the
+traceback).
 
 Run ``lzsm-gates <subcommand> --help`` for the options.  Nothing in the
 library imports this module.
