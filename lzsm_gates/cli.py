@@ -279,11 +279,8 @@ def _sweep_options(args: argparse.Namespace, out: Path) -> Iterator[dict[str, An
         if not (checkpoint / "manifest.json").is_file():
             raise CLIError(f"--restart: {checkpoint} is not a sweep checkpoint (no manifest.json); not deleting it")
         shutil.rmtree(checkpoint)
-    options: dict[str, Any] = {
-        "checkpoint": checkpoint if args.resume or args.restart else None,
-        "progress": not args.quiet,
-        "allow_large": args.allow_large,
-    }
+    options: dict[str, Any] = {"checkpoint": checkpoint if args.resume or args.restart else None,
+                               "progress": not args.quiet, "allow_large": args.allow_large}
     if args.chunk_size is not None:
         options["chunk_size"] = args.chunk_size
     with ExitStack() as stack:
@@ -467,8 +464,7 @@ def _o3l_map(args: argparse.Namespace) -> int:
 
 @_command("leakage-map")
 def _leakage_map(args: argparse.Namespace) -> int:
-    from .devices import leakage_map
-    from .devices.config import load_device
+    from .devices import leakage_map, load_device
 
     out = _prepare_out(args, ["leakage_map.npz", "leakage_map.nc", "leakage.png"])
     spectrum = load_device(args.device)
@@ -478,8 +474,7 @@ def _leakage_map(args: argparse.Namespace) -> int:
                          description=f"leakage map, {spectrum.name}, {model.dim} levels", **sweep)
     _require_finite_map(ds, "leakage-map")
     written = _save_map(ds, out, "leakage_map")
-    fig = plotting.plot_map(ds["leakage"], log=True, vmin=1e-12, title=f"one-period leakage, {model.dim} levels",
-                            label="$L$")
+    fig = plotting.plot_map(ds["leakage"], log=True, vmin=1e-12, title=f"one-period leakage, {model.dim} levels", label="$L$")
     fig.savefig(out / "leakage.png", dpi=120)
     print(f"wrote {', '.join(written)} and leakage.png in {out} ({spectrum.name}: gap {spectrum.gap_ghz * 1e3:.3f} MHz, "
           f"{model.dim} levels); max leakage {float(ds['leakage'].max()):.2e}")
@@ -590,8 +585,7 @@ def _map_parser(
                        help="local worker processes (default 1: in-process)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="address of a running Dask scheduler, e.g. tcp://host:8786 (needs lzsm_gates[dask])")
-    p.add_argument("--connect-timeout", type=_positive_in(0.0, 3600.0), default=10.0,
-                   help="seconds to wait for --scheduler (default 10)")
+    p.add_argument("--connect-timeout", type=_positive_in(0.0, 3600.0), default=10.0, help="seconds to wait for --scheduler")
     _output_flags(p)
     return p
 
