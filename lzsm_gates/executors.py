@@ -16,8 +16,10 @@ asks for and always closes them:
 
 The chunks and their order do not depend on the executor: every chunk is
 the same function call on the same points, so a map is bit-for-bit the same
-in-process, on worker processes and on a cluster, and a checkpointed sweep
-started with one executor can be finished with another.  What travels to a
+in-process, on worker processes and on a cluster (given the same
+installation on the workers: on connecting, the workers' ``lzsm_gates``
+version is checked), and a checkpointed sweep started with one executor can
+be finished with another.  What travels to a
 worker is the sweep function (a picklable object: the maps' evaluators hold
 only their settings, e.g. the bath or the model) and the axis values of one
 chunk; what comes back is the chunk's output arrays.
@@ -38,6 +40,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .units import LZSMInputError
+from .version import __version__
 
 __all__ = ["MAX_LOCAL_WORKERS", "sweep_executor"]
 
@@ -68,8 +71,10 @@ def sweep_executor(workers: int = 1, scheduler: str | None = None, *, connect_ti
     ------
     LZSMInputError
         For an invalid argument, both ``workers > 1`` and ``scheduler``,
-        dask missing, or a scheduler that cannot be reached within
-        ``connect_timeout`` (the message starts with the parameter's name).
+        dask missing, a scheduler that cannot be reached within
+        ``connect_timeout``, or workers (those connected at that moment)
+        that cannot import ``lzsm_gates`` or run another version of it (the
+        message starts with the parameter's name).
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_LOCAL_WORKERS:
         raise LZSMInputError(f"workers must be an integer in [1, {MAX_LOCAL_WORKERS}], got {workers!r}")
@@ -104,9 +109,33 @@ def _connect(address: str, timeout: float) -> Any:
             "scheduler needs dask.distributed, which is not installed: pip install 'lzsm_gates[dask]'"
         ) from None
     try:
-        return Client(address, timeout=timeout, set_as_default=False)
+        client = Client(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - refused, timed out, malformed address or reply: one error
-        reason = " ".join(str(exc).split()) or type(exc).__name__
         raise LZSMInputError(
-            f"scheduler {address!r}: cannot reach a Dask scheduler within {timeout:g} s ({reason[:200]})"
+            f"scheduler {address!r}: cannot reach a Dask scheduler within {timeout:g} s ({_reason(exc)})"
         ) from None
+    try:
+        versions = client.run(_package_version)
+    except Exception as exc:  # noqa: BLE001 - e.g. workers that cannot import lzsm_gates
+        client.close()
+        raise LZSMInputError(f"scheduler {address!r}: its workers cannot run lzsm_gates ({_reason(exc)})") from None
+    other = {worker: version for worker, version in versions.items() if version != __version__}
+    if other:
+        client.close()
+        worker, version = next(iter(other.items()))
+        raise LZSMInputError(
+            f"scheduler {address!r}: {len(other)} of its workers run lzsm_gates {version} (e.g. {worker}), "
+            f"this process {__version__}; install the same version on the workers"
+        )
+    return client
+
+
+def _package_version() -> str:
+    """The lzsm_gates version of the process that runs it (called on every Dask worker)."""
+    from .version import __version__ as version
+
+    return version
+
+
+def _reason(exc: Exception) -> str:
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:200]

@@ -137,3 +137,13 @@ def test_leakage_map_command_matches_the_library_on_workers(tmp_path, capsys):
     for name in ("leakage", "transition"):
         assert np.array_equal(ds[name].values, direct[name].values)
     assert ds["leakage"].max() > 1e-3  # the strong-drive corner leaks: the map is not trivially zero
+
+
+def test_workers_of_another_package_version_are_refused(tmp_path, cluster, monkeypatch, capsys):
+    from lzsm_gates import executors
+
+    monkeypatch.setattr(executors, "__version__", "0.0.0-other")  # this process now differs from the workers
+    assert main([*MAP, "--out", str(tmp_path), "--scheduler", cluster.scheduler_address]) == 2
+    err = capsys.readouterr().err
+    assert "workers run lzsm_gates" in err and "this process 0.0.0-other" in err
+    assert not (tmp_path / "lzsm_map.npz").exists()
