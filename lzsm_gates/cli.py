@@ -578,14 +578,15 @@ def _map_parser(
                    help="discard OUT/checkpoint (e.g. of a sweep with other settings) and start a new checkpointed run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--allow-large", action="store_true", help="run even above the cost limits (points, steps, memory)")
-    p.add_argument("--chunk-size", type=_integer(1), default=None,
+    p.add_argument("--chunk-size", type=_integer(1), default=None, metavar="N",
                    help="grid points per task and per checkpoint file (default: the map's own; keep it when resuming)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_integer(1, MAX_LOCAL_WORKERS), default=1,
+    where.add_argument("--workers", type=_integer(1, MAX_LOCAL_WORKERS), default=1, metavar="N",
                        help="local worker processes (default 1: in-process)")
     where.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="address of a running Dask scheduler, e.g. tcp://host:8786 (needs lzsm_gates[dask])")
-    p.add_argument("--connect-timeout", type=_positive_in(0.0, 3600.0), default=10.0, help="seconds to wait for --scheduler")
+    p.add_argument("--connect-timeout", type=_positive_in(0.0, 3600.0), default=10.0, metavar="SECONDS",
+                   help="seconds to wait for --scheduler (default 10)")
     _output_flags(p)
     return p
 
@@ -636,7 +637,7 @@ def _parser() -> argparse.ArgumentParser:
     k = _map_parser(sub, "leakage-map", "one-period leakage L(A, omega) of a multi-level device (fluxonium TOML file)",
                     "leakage_map_out", ("--amplitude", "positive", (0.1, 6.0, 60), "amplitude grid A/Delta"),
                     ("--frequency", "positive", (0.5, 6.0, 60), "frequency grid omega/Delta"))
-    k.add_argument("--device", required=True, help="fluxonium TOML file (EJ, EC, EL in GHz, flux, cutoff, N)")
+    k.add_argument("--device", required=True, metavar="FILE", help="fluxonium TOML file (EJ, EC, EL in GHz, flux, cutoff, N)")
     k.add_argument("--levels", type=_integer(2), default=None, help="levels of the model (default: N of the file)")
 
     c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
