@@ -14,7 +14,17 @@ from pathlib import Path
 
 from common import RESULTS, write_row
 
-BENCHMARKS = ["bench_speed", "bench_core", "bench_design", "bench_rates", "bench_o3l", "bench_open_systems", "bench_leakage", "bench_import"]
+BENCHMARKS = [
+    "bench_speed",
+    "bench_core",
+    "bench_design",
+    "bench_rates",
+    "bench_o3l",
+    "bench_open_systems",
+    "bench_leakage",
+    "bench_import",
+    "bench_scale",
+]
 
 
 def main(names: list[str]) -> None:

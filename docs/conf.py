@@ -78,7 +78,7 @@ extensions = [
 ]
 source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb", ".py": "myst-nb"}
 nb_custom_formats = {".py": ["jupytext.reads", {"fmt": "py:percent"}]}
-exclude_patterns = ["_build", "_generated", "conf.py", "**/.ipynb_checkpoints", ".gitignore"]
+exclude_patterns = ["_build", "_generated", "conf.py", "render_figures.py", "**/.ipynb_checkpoints", ".gitignore"]
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3

@@ -102,11 +102,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "rank_open_system", "seepage", "subspace_block", "subspace_channel_error", "subspace_gate_error",
         "two_qubit_model", "virtual_z_phases",
     ),
+    "executors": ("MAX_LOCAL_WORKERS", "sweep_executor"),
 }
 
 __getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
 
 from .version import __version__
+
 
 __all__ = [
     # units
@@ -422,4 +424,7 @@ __all__ = [
     "FloquetOptions",
     # propagate
     "compiled_backend",
+    # sweep executors
+    "MAX_LOCAL_WORKERS",
+    "sweep_executor",
 ]

@@ -11,6 +11,8 @@ Subcommands
     Steady-state concurrence of the O3L protocol over drive amplitude and detuning.
 ``cavity-map``
     Steady-state concurrence of the cavity protocol over coupling ratio and drive.
+``leakage-map``
+    One-period leakage :math:`L(A, \omega)` of a multi-level device (a fluxonium TOML file).
 ``map``
     Exact and approximate :math:`P(A, \omega)` maps and approximation errors
     (gates paper Figs. 1, 2, 8): writes PNG figures and the data (``.npz``
@@ -27,8 +29,11 @@ Rules every subcommand follows: options are validated before any heavy
 computation and errors name the option as typed; an existing file is never
 overwritten without ``--force``; a map with failed (NaN) points exits with
 an error naming them instead of drawing a blank figure; a map above the cost
-limits is refused unless ``--allow-large``.  Every error is one line on
-stderr with exit status 2 (``--debug`` shows the traceback).
+limits is refused unless ``--allow-large``; every map runs in-process, on
+``--workers N`` local processes or on a Dask cluster (``--scheduler``) with
+the same result bit for bit, and ``--resume`` continues it on any of them.
+Every error is one line on stderr with exit status 2 (``--debug`` shows the
+traceback).
 
 Run ``lzsm-gates <subcommand> --help`` for the options.  Nothing in the
 library imports this module.
@@ -44,13 +49,15 @@ import shutil
 import sys
 import traceback
 import warnings
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
 
 from .version import __version__
-from .units import DEFAULT_DEVICE, Device, LZSMError
+from .executors import MAX_LOCAL_WORKERS, sweep_executor
+from .units import DEFAULT_DEVICE, Device, LZSMError, LZSMInputError
 
 # design, maps, plotting and sweeps (qiskit, scipy.optimize, xarray, matplotlib) are imported inside the
 # subcommands that use them, so that `lzsm-gates --help` stays fast
@@ -272,17 +279,27 @@ def _axis(name: str, grid: tuple[float, float, int], units: str = "") -> Axis:
     return Axis.linear(name, start, stop, num, units=units)
 
 
-def _map_options(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+@contextmanager
+def _sweep_options(args: argparse.Namespace, out: Path) -> Iterator[dict[str, Any]]:
+    """The sweep options of every map subcommand, with its executor (in-process, --workers, --scheduler) open."""
     checkpoint = out / "checkpoint"
     if args.restart and checkpoint.exists():
         if not (checkpoint / "manifest.json").is_file():
             raise CLIError(f"--restart: {checkpoint} is not a sweep checkpoint (no manifest.json); not deleting it")
         shutil.rmtree(checkpoint)
-    return {
-        "checkpoint": checkpoint if args.resume or args.restart else None,
-        "progress": not args.quiet,
-        "allow_large": args.allow_large,
-    }
+    options: dict[str, Any] = {"checkpoint": checkpoint if args.resume or args.restart else None,
+                               "progress": not args.quiet, "allow_large": args.allow_large}
+    if args.chunk_size is not None:
+        options["chunk_size"] = args.chunk_size
+    with ExitStack() as stack:
+        try:
+            executor = stack.enter_context(sweep_executor(args.workers, args.scheduler, connect_timeout=args.connect_timeout))
+        except LZSMInputError as exc:  # its message starts with the parameter's name
+            raise CLIError(f"--{_one_line(exc)}") from None
+        if args.scheduler and not args.quiet:
+            count = len(executor.scheduler_info().get("workers", {}))
+            print(f"running on the Dask scheduler {args.scheduler} ({count} workers now)", file=sys.stderr)
+        yield {**options, "executor": executor}
 
 
 def _require_finite_map(ds: Any, what: str) -> None:
@@ -333,7 +350,8 @@ def _map(args: argparse.Namespace) -> int:
     if not amplitudes.values.min() <= cut <= amplitudes.values.max():
         raise CLIError(f"--cut-amplitude {cut:g} lies outside the --amplitude grid "
                        f"[{amplitudes.values.min():g}, {amplitudes.values.max():g}]")
-    ds = maps.lzsm_map(amplitudes, frequencies, device=device, **_map_options(args, out))
+    with _sweep_options(args, out) as sweep:
+        ds = maps.lzsm_map(amplitudes, frequencies, device=device, **sweep)
     _require_finite_map(ds, "map")
     written = _save_map(ds, out, "lzsm_map")
     figures = {
@@ -431,7 +449,8 @@ def _cavity_map(args: argparse.Namespace) -> int:
     from . import maps, plotting
 
     out = _prepare_out(args, ["cavity_map.npz", "cavity_map.nc", "cavity_ess.png"])
-    ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), **_map_options(args, out))
+    with _sweep_options(args, out) as sweep:
+        ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), **sweep)
     _require_finite_map(ds, "cavity-map")
     written = _save_map(ds, out, "cavity_map")
     fig = plotting.plot_map(ds["concurrence"], title="steady-state concurrence (cavity paper Fig. 3)", label="$E_{ss}$")
@@ -447,8 +466,9 @@ def _o3l_map(args: argparse.Namespace) -> int:
     from . import o3l, plotting
 
     out = _prepare_out(args, ["o3l_map.npz", "o3l_map.nc", "o3l_cinf.png"])
-    ds = o3l.map_amplitude_detuning(_axis("amplitude", args.amplitude).values, _axis("eps0", args.eps0).values,
-                                    xi=args.xi, **_map_options(args, out))
+    with _sweep_options(args, out) as sweep:
+        ds = o3l.map_amplitude_detuning(_axis("amplitude", args.amplitude).values, _axis("eps0", args.eps0).values,
+                                        xi=args.xi, **sweep)
     _require_finite_map(ds, "o3l-map")
     written = _save_map(ds, out, "o3l_map")
     fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
@@ -457,6 +477,26 @@ def _o3l_map(args: argparse.Namespace) -> int:
     fig.axes[0].set_ylabel(r"$A/\omega$")
     fig.savefig(out / "o3l_cinf.png", dpi=120)
     print(f"wrote {', '.join(written)} and o3l_cinf.png in {out}; max C_inf = {float(ds['C_inf'].max()):.3f}")
+    return 0
+
+
+@_command("leakage-map")
+def _leakage_map(args: argparse.Namespace) -> int:
+    from . import plotting
+    from .devices import leakage_map, load_device
+
+    out = _prepare_out(args, ["leakage_map.npz", "leakage_map.nc", "leakage.png"])
+    spectrum = load_device(args.device)
+    model = spectrum.model(args.levels)
+    with _sweep_options(args, out) as sweep:
+        ds = leakage_map(model, _axis("A", args.amplitude).values, _axis("omega", args.frequency).values,
+                         description=f"leakage map, {spectrum.name}, {model.dim} levels", **sweep)
+    _require_finite_map(ds, "leakage-map")
+    written = _save_map(ds, out, "leakage_map")
+    fig = plotting.plot_map(ds["leakage"], log=True, vmin=1e-12, title=f"one-period leakage, {model.dim} levels", label="$L$")
+    fig.savefig(out / "leakage.png", dpi=120)
+    print(f"wrote {', '.join(written)} and leakage.png in {out} ({spectrum.name}: gap {spectrum.gap_ghz * 1e3:.3f} MHz, "
+          f"{model.dim} levels); max leakage {float(ds['leakage'].max()):.2e}")
     return 0
 
 
@@ -559,6 +599,15 @@ def _map_parser(
                    help="discard OUT/checkpoint (e.g. of a sweep with other settings) and start a new checkpointed run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--allow-large", action="store_true", help="run even above the cost limits (points, steps, memory)")
+    p.add_argument("--chunk-size", type=_integer(1), default=None, metavar="N",
+                   help="grid points per task and per checkpoint file (default: the map's own; keep it when resuming)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_integer(1, MAX_LOCAL_WORKERS), default=1, metavar="N",
+                       help="local worker processes (default 1: in-process)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="address of a running Dask scheduler, e.g. tcp://host:8786 (needs lzsm_gates[dask])")
+    p.add_argument("--connect-timeout", type=_positive_in(0.0, 3600.0), default=10.0, metavar="SECONDS",
+                   help="seconds to wait for --scheduler (default 10)")
     _output_flags(p)
     return p
 
@@ -605,6 +654,12 @@ def _parser() -> argparse.ArgumentParser:
     _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
                 "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
                 ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
+
+    k = _map_parser(sub, "leakage-map", "one-period leakage L(A, omega) of a multi-level device (fluxonium TOML file)",
+                    "leakage_map_out", ("--amplitude", "positive", (0.1, 6.0, 60), "amplitude grid A/Delta"),
+                    ("--frequency", "positive", (0.5, 6.0, 60), "frequency grid omega/Delta"))
+    k.add_argument("--device", required=True, metavar="FILE", help="fluxonium TOML file (EJ, EC, EL in GHz, flux, cutoff, N)")
+    k.add_argument("--levels", type=_integer(2), default=None, help="levels of the model (default: N of the file)")
 
     c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
     c.add_argument("circuit", help=f"{', '.join(_BUILTIN_CIRCUITS)}, or an OpenQASM 2 file")

@@ -56,7 +56,7 @@ import numpy as np
 
 from ..metrics import gate_error
 from ..models import PAULI_Z, DrivenModel
-from ..propagate import period_propagator
+from ..propagate import period_propagator, steps_per_period
 from ..units import LZSMInputError, check_finite, check_positive
 
 if TYPE_CHECKING:  # the sweep engine (xarray) is imported by leakage_map() only
@@ -292,7 +292,8 @@ def leakage_map(
     ]
     sweep_options.setdefault("progress", False)
     sweep_options.setdefault("description", f"leakage map, {model.dim} levels")
-    return run_sweep(_LeakagePoints(model, idx), axes, outputs={"leakage": "", "transition": ""}, **sweep_options)
+    return run_sweep(_LeakagePoints(model, idx), axes, outputs={"leakage": "", "transition": ""},
+                     cost=lambda A, omega: steps_per_period(model, A, omega), **sweep_options)  # noqa: N803
 
 
 def leakage_onset(
