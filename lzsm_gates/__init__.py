@@ -280,6 +280,9 @@ from .propagate import compiled_backend
 
 from .version import __version__
 
+# O3L and cavity: bath correlations, non-secular steady states (issue 19, items 4-5)
+from .o3l import O3LSecularWarning
+
 __all__ = [
     # units
     "DEFAULT_DEVICE",
@@ -594,4 +597,6 @@ __all__ = [
     "FloquetOptions",
     # propagate
     "compiled_backend",
+    # O3L and cavity (issue 19, items 4-5)
+    "O3LSecularWarning",
 ]

@@ -113,6 +113,19 @@ def _positive_in(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def _number_in(low: float, high: float) -> Callable[[str], float]:
+    """A finite number in [low, high]."""
+
+    def parse(text: str) -> float:
+        value = _number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must lie in [{low:g}, {high:g}], got {text!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
 _gap_mhz = _positive_in(1e-3, 1e6)  # Device: 1 kHz .. 1 THz
 _gap_multiple = _positive_in(0.0, 1e4)  # amplitudes and frequencies in units of the gap
 
@@ -429,17 +442,31 @@ def _o3l_map(args: argparse.Namespace) -> int:
     from . import o3l
 
     out = _prepare_out(args, ["o3l_map.npz", "o3l_map.nc", "o3l_cinf.png"])
+    params = _o3l_params(args)
+    bath = (f"bath cutoff omega_c = {params.cutoff:g} omega (not given in the paper), kappa = {params.kappa:g}, "
+            f"T_b = {params.temperature:g} omega, correlation = {params.correlation:g}, "
+            f"{'secular' if args.secular else 'non-secular'} steady state")
+    print(f"o3l-map: {bath}")
     ds = o3l.map_amplitude_detuning(_axis("amplitude", args.amplitude).values, _axis("eps0", args.eps0).values,
-                                    xi=args.xi, **_map_options(args, out))
+                                    xi=args.xi, params=params, secular=args.secular, **_map_options(args, out))
     _require_finite_map(ds, "o3l-map")
     written = _save_map(ds, out, "o3l_map")
-    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
-                            label=r"$C_\infty$")
+    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, label=r"$C_\infty$",
+                            title=f"O3L $C_\\infty$, xi = {args.xi:g}, J = {params.J:g}, $\\omega_c$ = {params.cutoff:g}")
     fig.axes[0].set_xlabel(r"$\varepsilon_0/\omega$")
     fig.axes[0].set_ylabel(r"$A/\omega$")
     fig.savefig(out / "o3l_cinf.png", dpi=120)
-    print(f"wrote {', '.join(written)} and o3l_cinf.png in {out}; max C_inf = {float(ds['C_inf'].max()):.3f}")
+    print(f"wrote {', '.join(written)} and o3l_cinf.png in {out}; max C_inf = {float(ds['C_inf'].max()):.3f} "
+          f"(bath cutoff omega_c = {params.cutoff:g} omega)")
     return 0
+
+
+def _o3l_params(args: argparse.Namespace) -> "O3LParams":  # noqa: F821 - imported lazily
+    """The O3L model and bath parameters of the o3l-map options (units of omega)."""
+    from .o3l import O3LParams
+
+    return O3LParams(xi=args.xi, J=args.J, delta1=args.delta1, delta_ratio=args.delta2 / args.delta1,
+                     kappa=args.kappa, temperature=args.temperature, cutoff=args.cutoff, correlation=args.correlation)
 
 
 _BUILTIN_CIRCUITS = ("bell", "ghz", "qft")
@@ -581,7 +608,24 @@ def _parser() -> argparse.ArgumentParser:
     o = _map_parser(sub, "o3l-map", "steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)",
                     "o3l_map_out", ("--amplitude", "nonnegative", (0.0, 6.0, 61), "amplitude grid A/omega"),
                     ("--eps0", "finite", (0.0, 6.0, 61), "detuning grid eps0/omega"))
+    from .o3l import O3LParams
+
+    paper = O3LParams()  # the paper's values (the cutoff is ours: not given in the paper)
     o.add_argument("--xi", type=_nonnegative, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")
+    o.add_argument("--J", type=_number, default=paper.J, help=f"qubit-qubit coupling J/omega (default {paper.J:g})")
+    o.add_argument("--delta1", type=_positive, default=paper.delta1,
+                   help=f"gap Delta_1/omega of qubit 1 (default {paper.delta1:g})")
+    o.add_argument("--delta2", type=_positive, default=paper.delta2,
+                   help=f"gap Delta_2/omega of qubit 2 (default {paper.delta2:g})")
+    o.add_argument("--kappa", type=_positive, default=paper.kappa, help=f"Ohmic bath coupling kappa (default {paper.kappa:g})")
+    o.add_argument("--temperature", type=_nonnegative, default=paper.temperature,
+                   help=f"bath temperature k_B T_b/(hbar omega), 0 allowed (default {paper.temperature:g})")
+    o.add_argument("--cutoff", type=_positive, default=paper.cutoff,
+                   help=f"Ohmic bath cutoff omega_c/omega (not given in the paper; default {paper.cutoff:g})")
+    o.add_argument("--correlation", type=_number_in(-1.0, 1.0), default=paper.correlation,
+                   help="correlation of the two qubits' baths in [-1, 1]: 1 one common bath (default), 0 independent")
+    o.add_argument("--non-secular", dest="secular", action="store_false",
+                   help="steady state of the non-secular Q = 0 Floquet-Redfield tensor (default: secular rate equation)")
     _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
                 "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
                 ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
