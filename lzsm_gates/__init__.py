@@ -281,7 +281,7 @@ from .propagate import compiled_backend
 from .version import __version__
 
 # O3L and cavity: bath correlations, non-secular steady states (issue 19, items 4-5)
-from .o3l import O3LSecularWarning
+from .o3l import O3LSecularWarning, rates_vs_parameter
 
 __all__ = [
     # units
@@ -599,4 +599,5 @@ __all__ = [
     "compiled_backend",
     # O3L and cavity (issue 19, items 4-5)
     "O3LSecularWarning",
+    "rates_vs_parameter",
 ]

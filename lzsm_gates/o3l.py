@@ -105,6 +105,7 @@ __all__ = [
     "o3l_floquet_rates",
     "effective_rates",
     "rates_vs_xi",
+    "rates_vs_parameter",
     "o3l_sweep",
     "map_amplitude_detuning",
     "map_xi_amplitude",
@@ -582,18 +583,25 @@ def effective_rates(params: O3LParams = O3LParams(), *, kmax: int | None = None)
     return out
 
 
-def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
-    r"""The dominant rates vs :math:`\xi` (paper Figs. 5, 10): FGR at A = 0 (Eq. C1), Floquet (Eq. C4) and effective (Eq. C9).
+def rates_vs_parameter(name: str, values: Any, params: O3LParams = O3LParams()) -> xr.Dataset:
+    r"""The dominant rates vs one O3LParams field: FGR at A = 0 (Eq. C1), Floquet (Eq. C4) and effective (Eq. C9).
 
-    Variables ``fgr``, ``floquet``, ``effective`` with dims ``(xi, transition)``;
+    Variables ``fgr``, ``floquet``, ``effective`` with dims ``(name, transition)``;
     transitions ``"12"``, ``"02"``, ``"23"``, ``"01"``, ``"13"`` are the paper's
-    :math:`\Gamma_{kl}` (decay :math:`l \to k`).
+    :math:`\Gamma_{kl}` (rate :math:`l \to k`, levels of :math:`H_0` by energy).  E.g. the paper's
+    Figs. 5, 10 (``"xi"`` at J = -2.5) and Fig. 12 (``"xi"`` at J = +2.5), or the J dependence
+    (``"J"``).  The attrs hold the base parameters (``param_<name>``) and ``bath_cutoff``.
     """
-    x = np.linspace(0.0, 1.0, 21) if xi is None else np.asarray(xi, dtype=float)
+    p = _check_params(params)
+    if name not in {f.name for f in fields(O3LParams)}:
+        raise LZSMInputError(f"name must be an O3LParams field {[f.name for f in fields(O3LParams)]}, got {name!r}")
+    x = check_finite(name, values)
+    if x.ndim != 1:
+        raise LZSMInputError(f"{name} values must be 1-D, got shape {x.shape}")
     pairs = [(1, 2), (0, 2), (2, 3), (0, 1), (1, 3)]
     data = {"fgr": [], "floquet": [], "effective": []}
     for value in x:
-        q = replace(params, xi=float(value))
+        q = replace(p, **{name: float(value)})
         fgr = golden_rule_rates(q)
         flo = o3l_floquet_rates(q).rates
         eff = effective_rates(q)
@@ -601,10 +609,18 @@ def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
             data[key].append([m[k, l] for k, l in pairs])
     labels = [f"{k}{l}" for k, l in pairs]
     return xr.Dataset(
-        {k: (("xi", "transition"), np.array(v), {"units": "omega"}) for k, v in data.items()},
-        coords={"xi": x, "transition": labels},
-        attrs={"description": "O3L rates vs xi (Eqs. C1, C4, C9)", **_param_attrs(params)},
+        {k: ((name, "transition"), np.array(v), {"units": "omega"}) for k, v in data.items()},
+        coords={name: x, "transition": labels},
+        attrs={"description": f"O3L rates vs {name} (Eqs. C1, C4, C9)", **_param_attrs(p)},
     )
+
+
+def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
+    r"""The dominant rates vs :math:`\xi` (paper Figs. 5, 10; Fig. 12 with J = +2.5): :func:`rates_vs_parameter`.
+
+    Default :math:`\xi` = 0, 0.05, ..., 1.
+    """
+    return rates_vs_parameter("xi", np.linspace(0.0, 1.0, 21) if xi is None else xi, params)
 
 
 # ----------------------------------------------------------------------------------------------------------------

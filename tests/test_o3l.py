@@ -298,3 +298,19 @@ def test_cli_and_api_give_the_same_c_inf(tmp_path, capsys):
     assert ds.attrs["bath_cutoff"] == 20.0
     assert main(["o3l-map", "--correlation", "1.5"]) == 2
     assert "argument --correlation: must lie in [-1, 1]" in capsys.readouterr().err
+
+
+def test_fig12_rates_for_positive_coupling():
+    from lzsm_gates.o3l import rates_vs_parameter
+
+    pos = rates_vs_parameter("xi", [0.1, 1.0], replace(PAPER, J=2.5))["floquet"]
+    neg = rates_vs_xi([0.1, 1.0], PAPER)["floquet"]
+    for flo in (pos, neg):  # [Gamma_12]_F ~ 0 at xi = 1 for both signs of J (paper Figs. 5b, 12)
+        assert float(flo.sel(xi=1.0, transition="12")) < 1e-3 * float(flo.sel(xi=0.1, transition="12"))
+    # J > 0: the |2> -> |0> decay competes (paper Sec. D), ten times faster than for J < 0
+    assert float(pos.sel(xi=0.1, transition="02")) > 5 * float(neg.sel(xi=0.1, transition="02"))
+    vs_j = rates_vs_parameter("J", [-2.5, 2.5], PAPER)
+    assert vs_j.floquet.dims == ("J", "transition") and vs_j.attrs["bath_cutoff"] == DEFAULT_CUTOFF
+    np.testing.assert_allclose(vs_j.floquet.sel(J=2.5).values, pos.sel(xi=0.1).values, rtol=1e-10)
+    with pytest.raises(LZSMInputError, match="O3LParams field"):
+        rates_vs_parameter("omega", [1.0])
