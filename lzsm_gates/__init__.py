@@ -282,6 +282,7 @@ from .version import __version__
 
 # O3L and cavity: bath correlations, non-secular steady states (issue 19, items 4-5)
 from .o3l import O3LSecularWarning, rates_vs_parameter
+from .cavity import CavityOpenDynamics, cavity_memory_estimate, cavity_open_dynamics
 
 __all__ = [
     # units
@@ -600,4 +601,7 @@ __all__ = [
     # O3L and cavity (issue 19, items 4-5)
     "O3LSecularWarning",
     "rates_vs_parameter",
+    "CavityOpenDynamics",
+    "cavity_memory_estimate",
+    "cavity_open_dynamics",
 ]

@@ -38,6 +38,8 @@ driven-dissipative steady state is unique and does not depend on it.
   largest excitation transfer and the maximally-entangled-state threshold.
 * :mod:`lzsm_gates.cavity.steady_state`: the driven-dissipative steady state,
   its scans and the peak / valley searches.
+* :mod:`lzsm_gates.cavity.open_dynamics`: the driven-dissipative time
+  evolution (paper Fig. 2).
 
 Every name is importable from :mod:`lzsm_gates.cavity` (and from
 :mod:`lzsm_gates`).
@@ -59,8 +61,10 @@ from .model import (
     cavity_driven_hamiltonian,
     cavity_hamiltonian,
     cavity_initial_state,
+    cavity_memory_estimate,
     cavity_operators,
 )
+from .open_dynamics import CavityOpenDynamics, cavity_open_dynamics
 from .steady_state import (
     CavitySteadyState,
     cavity_steady_state,
@@ -91,4 +95,7 @@ __all__ = [
     "drive_at_peak",
     "coupling_at_peak",
     "entanglement_valley",
+    "cavity_memory_estimate",
+    "CavityOpenDynamics",
+    "cavity_open_dynamics",
 ]
