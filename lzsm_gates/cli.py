@@ -425,11 +425,18 @@ def _design_on_device(args: argparse.Namespace, json_path: Path) -> int:
 
 @_command("cavity-map")
 def _cavity_map(args: argparse.Namespace) -> int:
+    from .cavity import CavityParams
+
     out = _prepare_out(args, ["cavity_map.npz", "cavity_map.nc", "cavity_ess.png"])
-    ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), **_map_options(args, out))
+    params = CavityParams(kappa=args.kappa, gamma=args.gamma, omega=args.omega, epsilon=args.epsilon,
+                          omega_d=args.omega_d)
+    print(f"cavity-map: kappa = {params.kappa:g}, gamma = {params.gamma:g}, omega = {params.omega:g}, "
+          f"epsilon = {params.epsilon:g}, omega_d = {params.omega_d:g} (units of g1)")
+    ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), params, **_map_options(args, out))
     _require_finite_map(ds, "cavity-map")
     written = _save_map(ds, out, "cavity_map")
-    fig = plotting.plot_map(ds["concurrence"], title="steady-state concurrence (cavity paper Fig. 3)", label="$E_{ss}$")
+    fig = plotting.plot_map(ds["concurrence"], label="$E_{ss}$",
+                            title=f"steady-state concurrence, kappa = {params.kappa:g}, gamma = {params.gamma:g}")
     fig.axes[0].set_xlabel("$d/g_1$")
     fig.axes[0].set_ylabel("$g_2/g_1$")
     fig.savefig(out / "cavity_ess.png", dpi=120)
@@ -626,9 +633,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="correlation of the two qubits' baths in [-1, 1]: 1 one common bath (default), 0 independent")
     o.add_argument("--non-secular", dest="secular", action="store_false",
                    help="steady state of the non-secular Q = 0 Floquet-Redfield tensor (default: secular rate equation)")
-    _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
-                "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
-                ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
+    k = _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
+                    "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
+                    ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
+    from .cavity import CavityParams
+
+    cavity = CavityParams()  # the paper's values
+    k.add_argument("--kappa", type=_nonnegative, default=cavity.kappa,
+                   help=f"cavity decay rate kappa/g1 (default {cavity.kappa:g})")
+    k.add_argument("--gamma", type=_nonnegative, default=cavity.gamma,
+                   help=f"qubit decay rate gamma/g1 (default {cavity.gamma:g})")
+    k.add_argument("--omega", type=_positive, default=cavity.omega, help=f"cavity frequency omega/g1 (default {cavity.omega:g})")
+    k.add_argument("--epsilon", "--eps", dest="epsilon", type=_positive, default=cavity.epsilon,
+                   help=f"qubit transition frequency epsilon/g1 (default {cavity.epsilon:g})")
+    k.add_argument("--omega-d", type=_positive, default=cavity.omega_d,
+                   help=f"drive frequency omega_d/g1 (default {cavity.omega_d:g})")
 
     c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
     c.add_argument("circuit", help=f"{', '.join(_BUILTIN_CIRCUITS)}, or an OpenQASM 2 file")

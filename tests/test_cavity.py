@@ -320,3 +320,20 @@ def test_absurd_fock_cutoffs_are_refused_with_a_memory_estimate():
         kw = {"times": [0.0, 1.0], **bad}
         with pytest.raises(LZSMInputError):
             cavity_open_dynamics(PAPER, kw.pop("times"), **kw)
+
+
+def test_cavity_map_cli_exposes_every_model_parameter(tmp_path, capsys):
+    from lzsm_gates.cli import main
+    from lzsm_gates.sweeps import load_result
+
+    argv = ["cavity-map", "--coupling", "0.5", "1", "2", "--drive", "0.01", "0.01", "1", "--kappa", "0.5",
+            "--gamma", "0.01", "--omega", "40", "--eps", "10", "--omega-d", "9.98", "--quiet", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    assert "kappa = 0.5, gamma = 0.01, omega = 40, epsilon = 10, omega_d = 9.98" in capsys.readouterr().out
+    ds = load_result(tmp_path / "cavity_map.nc")
+    params = CavityParams(kappa=0.5, gamma=0.01, omega=40.0, epsilon=10.0, omega_d=9.98)
+    direct = steady_state_scan(np.array([0.5, 1.0])[:, None], np.array([[0.01]]), params=params)
+    np.testing.assert_allclose(ds.concurrence.values, direct["concurrence"], atol=1e-12)
+    assert not np.allclose(direct["concurrence"], steady_state_scan(np.array([0.5, 1.0])[:, None], 0.01)["concurrence"])
+    assert main(["cavity-map", "--omega-d", "0"]) == 2
+    assert "argument --omega-d: must be > 0" in capsys.readouterr().err

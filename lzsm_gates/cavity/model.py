@@ -227,7 +227,7 @@ def _check_n_fock(n_fock: int, solver: Solver = "operators") -> int:
         raise LZSMInputError(
             f"n_fock = {n} would need about {need / 2**30:.3g} GiB for the cavity {solver.replace('_', ' ')} "
             f"(limit {limit / 2**30:.3g} GiB, lzsm_gates.sweeps.WORK_LIMITS['memory_bytes']); the paper's "
-            "parameters converge with n_fock <= 8: lower n_fock"
+            "parameters need n_fock <= 4: lower n_fock"
         )
     return n
 
