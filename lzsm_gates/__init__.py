@@ -64,13 +64,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "cavity_dispersive_hamiltonian", "cavity_driven_hamiltonian", "cavity_dynamics", "cavity_hamiltonian",
         "cavity_initial_state", "cavity_operators", "cavity_steady_state", "coupling_at_peak", "drive_at_peak",
         "entanglement_valley", "max_excitation_transfer", "mes_threshold", "mes_threshold_analytic", "peak_concurrence",
-        "steady_state_scan",
+        "steady_state_scan", "CavityOpenDynamics", "cavity_memory_estimate", "cavity_open_dynamics",
     ),
     "o3l": (
         "DEFAULT_CUTOFF", "O3LParams", "O3LSteadyState", "cut_detuning", "cutoff_dependence", "effective_rates",
         "golden_rule_rates", "map_amplitude_detuning", "map_coupling_detuning", "map_xi_amplitude", "o3l_coupling",
         "o3l_dynamics", "o3l_eigenstates", "o3l_floquet_rates", "o3l_model", "o3l_steady_state", "o3l_sweep",
-        "perturbative_rates", "rates_vs_xi", "steady_state_concurrence",
+        "perturbative_rates", "rates_vs_xi", "steady_state_concurrence", "O3LSecularWarning", "rates_vs_parameter",
     ),
     "qiskit": (
         "MAX_CHANNEL_QUBITS", "SCHEDULING", "U_GATE_TOLERANCE", "check_native", "delay_seconds", "native_device",
@@ -427,4 +427,10 @@ __all__ = [
     # sweep executors
     "MAX_LOCAL_WORKERS",
     "sweep_executor",
+    # O3L and cavity (issue 19, items 4-5)
+    "O3LSecularWarning",
+    "rates_vs_parameter",
+    "CavityOpenDynamics",
+    "cavity_memory_estimate",
+    "cavity_open_dynamics",
 ]

@@ -123,6 +123,19 @@ def _positive_in(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def _number_in(low: float, high: float) -> Callable[[str], float]:
+    """A finite number in [low, high]."""
+
+    def parse(text: str) -> float:
+        value = _number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must lie in [{low:g}, {high:g}], got {text!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
 _gap_mhz = _positive_in(1e-3, 1e6)  # Device: 1 kHz .. 1 THz
 _gap_multiple = _positive_in(0.0, 1e4)  # amplitudes and frequencies in units of the gap
 
@@ -447,13 +460,19 @@ def _design_on_device(args: argparse.Namespace, json_path: Path) -> int:
 @_command("cavity-map")
 def _cavity_map(args: argparse.Namespace) -> int:
     from . import maps, plotting
+    from .cavity import CavityParams
 
     out = _prepare_out(args, ["cavity_map.npz", "cavity_map.nc", "cavity_ess.png"])
+    params = CavityParams(kappa=args.kappa, gamma=args.gamma, omega=args.omega, epsilon=args.epsilon,
+                          omega_d=args.omega_d)
+    print(f"cavity-map: kappa = {params.kappa:g}, gamma = {params.gamma:g}, omega = {params.omega:g}, "
+          f"epsilon = {params.epsilon:g}, omega_d = {params.omega_d:g} (units of g1)")
     with _sweep_options(args, out) as sweep:
-        ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), **sweep)
+        ds = maps.cavity_map(_axis("g2", args.coupling), _axis("drive", args.drive), params, **sweep)
     _require_finite_map(ds, "cavity-map")
     written = _save_map(ds, out, "cavity_map")
-    fig = plotting.plot_map(ds["concurrence"], title="steady-state concurrence (cavity paper Fig. 3)", label="$E_{ss}$")
+    fig = plotting.plot_map(ds["concurrence"], label="$E_{ss}$",
+                            title=f"steady-state concurrence, kappa = {params.kappa:g}, gamma = {params.gamma:g}")
     fig.axes[0].set_xlabel("$d/g_1$")
     fig.axes[0].set_ylabel("$g_2/g_1$")
     fig.savefig(out / "cavity_ess.png", dpi=120)
@@ -466,18 +485,32 @@ def _o3l_map(args: argparse.Namespace) -> int:
     from . import o3l, plotting
 
     out = _prepare_out(args, ["o3l_map.npz", "o3l_map.nc", "o3l_cinf.png"])
+    params = _o3l_params(args)
+    bath = (f"bath cutoff omega_c = {params.cutoff:g} omega (not given in the paper), kappa = {params.kappa:g}, "
+            f"T_b = {params.temperature:g} omega, correlation = {params.correlation:g}, "
+            f"{'secular' if args.secular else 'non-secular'} steady state")
+    print(f"o3l-map: {bath}")
     with _sweep_options(args, out) as sweep:
         ds = o3l.map_amplitude_detuning(_axis("amplitude", args.amplitude).values, _axis("eps0", args.eps0).values,
-                                        xi=args.xi, **sweep)
+                                        xi=args.xi, params=params, secular=args.secular, **sweep)
     _require_finite_map(ds, "o3l-map")
     written = _save_map(ds, out, "o3l_map")
-    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, title=f"O3L $C_\\infty$, xi = {args.xi:g} (O3L paper Fig. 2)",
-                            label=r"$C_\infty$")
+    fig = plotting.plot_map(ds["C_inf"], vmin=0, vmax=1, label=r"$C_\infty$",
+                            title=f"O3L $C_\\infty$, xi = {args.xi:g}, J = {params.J:g}, $\\omega_c$ = {params.cutoff:g}")
     fig.axes[0].set_xlabel(r"$\varepsilon_0/\omega$")
     fig.axes[0].set_ylabel(r"$A/\omega$")
     fig.savefig(out / "o3l_cinf.png", dpi=120)
-    print(f"wrote {', '.join(written)} and o3l_cinf.png in {out}; max C_inf = {float(ds['C_inf'].max()):.3f}")
+    print(f"wrote {', '.join(written)} and o3l_cinf.png in {out}; max C_inf = {float(ds['C_inf'].max()):.3f} "
+          f"(bath cutoff omega_c = {params.cutoff:g} omega)")
     return 0
+
+
+def _o3l_params(args: argparse.Namespace) -> "O3LParams":  # noqa: F821 - imported lazily
+    """The O3L model and bath parameters of the o3l-map options (units of omega)."""
+    from .o3l import O3LParams
+
+    return O3LParams(xi=args.xi, J=args.J, delta1=args.delta1, delta_ratio=args.delta2 / args.delta1,
+                     kappa=args.kappa, temperature=args.temperature, cutoff=args.cutoff, correlation=args.correlation)
 
 
 @_command("leakage-map")
@@ -650,10 +683,39 @@ def _parser() -> argparse.ArgumentParser:
     o = _map_parser(sub, "o3l-map", "steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)",
                     "o3l_map_out", ("--amplitude", "nonnegative", (0.0, 6.0, 61), "amplitude grid A/omega"),
                     ("--eps0", "finite", (0.0, 6.0, 61), "detuning grid eps0/omega"))
+    from .o3l import O3LParams
+
+    paper = O3LParams()  # the paper's values (the cutoff is ours: not given in the paper)
     o.add_argument("--xi", type=_nonnegative, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")
-    _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
-                "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
-                ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
+    o.add_argument("--J", type=_number, default=paper.J, help=f"qubit-qubit coupling J/omega (default {paper.J:g})")
+    o.add_argument("--delta1", type=_positive, default=paper.delta1,
+                   help=f"gap Delta_1/omega of qubit 1 (default {paper.delta1:g})")
+    o.add_argument("--delta2", type=_positive, default=paper.delta2,
+                   help=f"gap Delta_2/omega of qubit 2 (default {paper.delta2:g})")
+    o.add_argument("--kappa", type=_positive, default=paper.kappa, help=f"Ohmic bath coupling kappa (default {paper.kappa:g})")
+    o.add_argument("--temperature", type=_nonnegative, default=paper.temperature,
+                   help=f"bath temperature k_B T_b/(hbar omega), 0 allowed (default {paper.temperature:g})")
+    o.add_argument("--cutoff", type=_positive, default=paper.cutoff,
+                   help=f"Ohmic bath cutoff omega_c/omega (not given in the paper; default {paper.cutoff:g})")
+    o.add_argument("--correlation", type=_number_in(-1.0, 1.0), default=paper.correlation,
+                   help="correlation of the two qubits' baths in [-1, 1]: 1 one common bath (default), 0 independent")
+    o.add_argument("--non-secular", dest="secular", action="store_false",
+                   help="steady state of the non-secular Q = 0 Floquet-Redfield tensor (default: secular rate equation)")
+    k = _map_parser(sub, "cavity-map", "steady-state concurrence E_ss(g2/g1, d) of the cavity protocol (cavity paper Fig. 3)",
+                    "cavity_map_out", ("--coupling", "positive", (0.1, 1.0, 46), "g2/g1 grid"),
+                    ("--drive", "nonnegative", (0.002, 0.016, 36), "drive d/g1 grid"))
+    from .cavity import CavityParams
+
+    cavity = CavityParams()  # the paper's values
+    k.add_argument("--kappa", type=_nonnegative, default=cavity.kappa,
+                   help=f"cavity decay rate kappa/g1 (default {cavity.kappa:g})")
+    k.add_argument("--gamma", type=_nonnegative, default=cavity.gamma,
+                   help=f"qubit decay rate gamma/g1 (default {cavity.gamma:g})")
+    k.add_argument("--omega", type=_positive, default=cavity.omega, help=f"cavity frequency omega/g1 (default {cavity.omega:g})")
+    k.add_argument("--epsilon", "--eps", dest="epsilon", type=_positive, default=cavity.epsilon,
+                   help=f"qubit transition frequency epsilon/g1 (default {cavity.epsilon:g})")
+    k.add_argument("--omega-d", type=_positive, default=cavity.omega_d,
+                   help=f"drive frequency omega_d/g1 (default {cavity.omega_d:g})")
 
     k = _map_parser(sub, "leakage-map", "one-period leakage L(A, omega) of a multi-level device (fluxonium TOML file)",
                     "leakage_map_out", ("--amplitude", "positive", (0.1, 6.0, 60), "amplitude grid A/Delta"),

@@ -14,8 +14,11 @@ times in units of :math:`1/\omega`, so :math:`t/\tau = t/2\pi`):
 basis ``|00>, |01>, |10>, |11>`` with :math:`\sigma_z|0\rangle = |0\rangle`,
 :math:`\sigma_+ = |0\rangle\langle 1|`.  The bath couples through
 :math:`X = \gamma_1\sigma_z^{(1)} + \gamma_2\sigma_z^{(2)}`, :math:`\gamma_1 = 1`,
-:math:`\gamma_2 = \xi`, one Ohmic bath :math:`J(\Omega) = \kappa\Omega
-e^{-|\Omega|/\omega_c}` at temperature :math:`T_b`.  Paper values:
+:math:`\gamma_2 = \xi`, to Ohmic bath fluctuations :math:`J(\Omega) = \kappa\Omega
+e^{-|\Omega|/\omega_c}` at temperature :math:`T_b \ge 0` (:math:`T_b = 0`: vacuum), by default one
+common bath; a correlation coefficient :math:`c \in [-1, 1]` between the baths seen by the two
+qubits describes independent (:math:`c = 0`) and partly correlated baths (:func:`o3l_coupling`).
+Paper values (common bath):
 :math:`\Delta_1 = 0.1`, :math:`\Delta_2/\Delta_1 = 1.5`, :math:`J = -2.5`,
 :math:`\kappa = 10^{-3}`, :math:`T_b = 0.00467`.
 
@@ -38,12 +41,16 @@ Reconstruction notes (the extracted paper text lost most equation layout):
   :func:`perturbative_rates`; :func:`golden_rule_rates` evaluates Eq. (C1)
   exactly between numerically diagonalised eigenstates.
 
-Numerics: the steady state is the secular Floquet-Born-Markov one of
-:func:`lzsm_gates.floquet.floquet_steady_state` (the paper's Q = 0 tensor
-with the secular approximation; its population block does not involve pure
-dephasing, hence is identical to QuTiP's): :math:`\rho_\infty =
-\sum_a p_a\overline{|u_a(t)\rangle\langle u_a(t)|}`, and :math:`C_\infty`
-is its Wootters concurrence.  The detuning enters as a static offset of the
+Numerics: the steady state is by default the secular Floquet-Born-Markov one
+(the paper's Q = 0 tensor with the secular approximation; its population block
+does not involve pure dephasing, hence is identical to QuTiP's):
+:math:`\rho_\infty = \sum_a p_a\overline{|u_a(t)\rangle\langle u_a(t)|}`;
+with ``secular=False`` it is the kernel of the full (non-secular) Q = 0 tensor
+:meth:`~lzsm_gates.floquet.FloquetBasis.redfield_tensor`, coherences between Floquet
+states included.  The secular approximation needs the quasienergy spacings to be large
+against the rates; where the ratio ``secular_parameter`` exceeds ``secular_tol`` (default 1)
+the secular solver warns (:class:`O3LSecularWarning`).  :math:`C_\infty` is the Wootters
+concurrence of :math:`\rho_\infty`.  The detuning enters as a static offset of the
 drive coefficient, :math:`H_0(\varepsilon_0) = H_0(0) + \varepsilon_0 V`, so all
 points with the same :math:`(J, \Delta_1, \Delta_2/\Delta_1)` share one model
 (one cached Magnus algebra) and are propagated in one batch over
@@ -53,6 +60,7 @@ points with the same :math:`(J, \Delta_1, \Delta_2/\Delta_1)` share one model
 
 from __future__ import annotations
 
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping, Sequence
@@ -65,12 +73,14 @@ from .floquet import (
     FloquetBasis,
     FloquetOptions,
     FloquetRates,
+    FloquetWarning,
     _default_times,
     default_kmax,
     floquet_basis,
     floquet_rates,
     population_dynamics,
     stationary_populations,
+    stationary_state,
 )
 from .metrics import concurrence
 from .models import DrivenModel
@@ -81,6 +91,7 @@ from .units import LZSMInputError, check_finite, check_positive
 
 __all__ = [
     "DEFAULT_CUTOFF",
+    "O3LSecularWarning",
     "O3LParams",
     "O3LSteadyState",
     "o3l_model",
@@ -94,6 +105,7 @@ __all__ = [
     "o3l_floquet_rates",
     "effective_rates",
     "rates_vs_xi",
+    "rates_vs_parameter",
     "o3l_sweep",
     "map_amplitude_detuning",
     "map_xi_amplitude",
@@ -114,7 +126,11 @@ _FLIPFLOP = _FLIP + _FLIP.conj().T
 _DRIVE = -0.5 * (_Z1 + _Z2)
 _LABELS = ("00", "01", "10", "11")
 _MODEL_FIELDS = ("J", "delta1", "delta_ratio")  # eps0 is the static drive offset
-_BATH_FIELDS = ("xi", "kappa", "temperature", "cutoff")
+_BATH_FIELDS = ("xi", "kappa", "temperature", "cutoff", "correlation")
+
+
+class O3LSecularWarning(FloquetWarning):
+    """The secular approximation is questionable: quasienergy spacings not large against the rates."""
 
 
 @dataclass(frozen=True)
@@ -138,9 +154,12 @@ class O3LParams:
     kappa : float
         Ohmic coupling :math:`\kappa > 0`.
     temperature : float
-        :math:`k_B T_b/\hbar\omega > 0`.
+        :math:`k_B T_b/\hbar\omega \ge 0` (0: the Bose factors become the vacuum ones).
     cutoff : float
         Ohmic cutoff :math:`\omega_c > 0` (not given in the paper; :data:`DEFAULT_CUTOFF`).
+    correlation : float
+        Correlation coefficient :math:`c \in [-1, 1]` of the bath fluctuations seen by the two
+        qubits: 1 one common bath (the paper), 0 independent baths (see :func:`o3l_coupling`).
     """
 
     eps0: float = 3.7
@@ -152,13 +171,19 @@ class O3LParams:
     kappa: float = 1e-3
     temperature: float = 0.00467
     cutoff: float = DEFAULT_CUTOFF
+    correlation: float = 1.0
 
     def __post_init__(self) -> None:
         for name in ("eps0", "amplitude", "J"):
             _scalar(name, check_finite(name, getattr(self, name)))
-        _scalar("xi", check_positive("xi", self.xi, allow_zero=True))
-        for name in ("delta1", "delta_ratio", "kappa", "temperature", "cutoff"):
+        for name in ("xi", "temperature"):
+            _scalar(name, check_positive(name, getattr(self, name), allow_zero=True))
+        for name in ("delta1", "delta_ratio", "kappa", "cutoff"):
             _scalar(name, check_positive(name, getattr(self, name)))
+        c = check_finite("correlation", self.correlation)
+        _scalar("correlation", c)
+        if not -1.0 <= float(c) <= 1.0:
+            raise LZSMInputError(f"correlation must lie in [-1, 1] (1: common bath, 0: independent), got {self.correlation!r}")
         for f in fields(self):
             object.__setattr__(self, f.name, float(getattr(self, f.name)))
 
@@ -190,10 +215,28 @@ def _static_part(eps0: Any, J: Any, delta1: Any, delta2: Any) -> np.ndarray:  # 
     return -0.5 * eps0 * (_Z1 + _Z2) - 0.5 * delta1 * _X1 - 0.5 * delta2 * _X2 - 0.5 * J * _FLIPFLOP
 
 
-def o3l_coupling(params: O3LParams = O3LParams()) -> tuple[np.ndarray, Bath]:
-    r"""The coupling :math:`(\sigma_z^{(1)} + \xi\sigma_z^{(2)},\ \text{Ohmic bath})` for the Floquet solvers."""
+def o3l_coupling(params: O3LParams = O3LParams()) -> list[tuple[np.ndarray, Bath]]:
+    r"""The system-bath coupling as independent (operator, Ohmic bath) channels for the Floquet solvers.
+
+    The qubits couple as :math:`\sigma_z^{(1)}B_1 + \xi\sigma_z^{(2)}B_2`, where :math:`B_1, B_2`
+    have the same spectrum and correlation coefficient :math:`c` (``params.correlation``).
+    Writing :math:`B_1 = \sqrt{|c|}B_0 + \sqrt{1-|c|}B_a`, :math:`B_2 = \mathrm{sign}(c)\sqrt{|c|}B_0
+    + \sqrt{1-|c|}B_b` with independent, identical :math:`B_0, B_a, B_b` gives the channels
+
+    .. math::
+
+        \sqrt{|c|}\,(\sigma_z^{(1)} + \mathrm{sign}(c)\,\xi\sigma_z^{(2)}),\quad
+        \sqrt{1-|c|}\,\sigma_z^{(1)},\quad \sqrt{1-|c|}\,\xi\sigma_z^{(2)},
+
+    whose rates add.  :math:`c = 1` is the paper's common bath (one channel), :math:`c = 0` two
+    independent baths.  Channels with a zero operator are left out.
+    """
     p = _check_params(params)
-    return _Z1 + p.xi * _Z2, Bath.ohmic(p.kappa, p.cutoff, p.temperature)
+    bath = Bath.ohmic(p.kappa, p.cutoff, p.temperature)
+    c = p.correlation
+    common, own = np.sqrt(abs(c)), np.sqrt(1.0 - abs(c))
+    operators = (common * (_Z1 + np.sign(c) * p.xi * _Z2), own * _Z1, own * p.xi * _Z2)
+    return [(op, bath) for op in operators if np.any(op)]
 
 
 def o3l_eigenstates(params: O3LParams = O3LParams()) -> tuple[np.ndarray, np.ndarray]:
@@ -222,6 +265,10 @@ class O3LSteadyState:
         :math:`\langle k|\rho_\infty|k\rangle` in the H0 eigenbasis.
     secular_parameter : ndarray, shape ``(*batch,)``
         Largest rate over the smallest quasienergy spacing (secular validity, << 1).
+    cutoff : ndarray, shape ``(*batch,)``
+        The bath cutoff :math:`\omega_c` used at each point (not given in the paper).
+    secular : bool
+        True: secular rate-equation steady state; False: non-secular Q = 0 tensor.
     """
 
     rho: np.ndarray
@@ -229,6 +276,8 @@ class O3LSteadyState:
     floquet_populations: np.ndarray
     eigen_populations: np.ndarray
     secular_parameter: np.ndarray
+    cutoff: np.ndarray
+    secular: bool = True
 
 
 def _broadcast_overrides(params: O3LParams, overrides: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], tuple]:
@@ -253,14 +302,23 @@ def o3l_steady_state(
     kmax: int | None = None,
     n_times: int | None = None,
     options: FloquetOptions | None = None,
+    secular: bool = True,
+    secular_tol: float = 1.0,
     **overrides: Any,
 ) -> O3LSteadyState:
-    r"""Secular Floquet-Born-Markov steady state, batched over any O3LParams fields given as arrays.
+    r"""Floquet-Born-Markov steady state, batched over any O3LParams fields given as arrays.
 
     Parameters
     ----------
     params : O3LParams
         Base point.
+    secular : bool
+        True (default): stationary populations of the secular rate equation; False: stationary
+        state of the non-secular Q = 0 tensor :meth:`~lzsm_gates.floquet.FloquetBasis.redfield_tensor`
+        (keeps the coherences between Floquet states; valid also where quasienergies nearly cross).
+    secular_tol : float
+        With ``secular=True``, warn (:class:`O3LSecularWarning`) where ``secular_parameter``
+        (largest rate over the smallest quasienergy spacing) exceeds this.
     kmax, n_times : int, optional
         Sideband cutoff and samples per period (shortcuts for the ``options`` fields).
     options : FloquetOptions, optional
@@ -274,6 +332,11 @@ def o3l_steady_state(
     O3LSteadyState
         Arrays with the broadcast shape of the overrides first.
 
+    Warns
+    -----
+    O3LSecularWarning
+        Secular solver only, where the secular condition fails (``secular_parameter > secular_tol``).
+
     Notes
     -----
     Points are grouped by :math:`(J, \Delta_1, \Delta_2/\Delta_1)`; each group is one model, with
@@ -281,6 +344,7 @@ def o3l_steady_state(
     distinct :math:`(A, \varepsilon_0)`, which all bath parameters share.
     """
     p = _check_params(params)
+    tol = float(check_positive("secular_tol", secular_tol))
     settings = {k: v for k, v in (("kmax", kmax), ("n_times", n_times)) if v is not None}
     opts = FloquetOptions.build(options, **settings)
     flat, shape = _broadcast_overrides(p, overrides)
@@ -307,19 +371,30 @@ def o3l_steady_state(
             for members, class_opts in _cutoff_classes(model, points, opts)
             for start in range(0, members.size, class_opts.points_per_chunk(4))
         ]
-        context = (model, gp, points, point_index, baths, bath_index, sel, (rho, pf, sec))
+        context = (model, gp, points, point_index, baths, bath_index, sel, (rho, pf, sec), bool(secular))
         _map_in_threads(lambda task: _solve_part(*context, *task), tasks)  # noqa: B023 - used at once
     # populations of the H0 levels, <k|rho_inf|k>, in the eigenbasis of each point's H0
     eps0, j, d1, ratio = (flat[k][:, None, None] for k in ("eps0", "J", "delta1", "delta_ratio"))
     _, vecs = np.linalg.eigh(_static_part(eps0, j, d1, d1 * ratio))
     pe = np.real(np.einsum("nak,nab,nbk->nk", vecs.conj(), rho, vecs))
     conc = concurrence(rho)
+    failing = sec > tol
+    if secular and np.any(failing):
+        warnings.warn(
+            f"secular approximation questionable at {int(failing.sum())} of {n} O3L point(s): rates up to "
+            f"{float(sec.max()):.2g} x the smallest quasienergy spacing (> secular_tol = {tol:g}); "
+            "compare with secular=False (non-secular Q = 0 tensor)",
+            O3LSecularWarning,
+            stacklevel=2,
+        )
     return O3LSteadyState(
         rho=rho.reshape(shape + (4, 4)),
         concurrence=conc.reshape(shape),
         floquet_populations=pf.reshape(shape + (4,)),
         eigen_populations=pe.reshape(shape + (4,)),
         secular_parameter=sec.reshape(shape),
+        cutoff=flat["cutoff"].reshape(shape).copy(),
+        secular=bool(secular),
     )
 
 
@@ -332,10 +407,12 @@ def _solve_part(
     bath_index: np.ndarray,
     sel: np.ndarray,
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    secular: bool,
     part: np.ndarray,
     options: FloquetOptions,
 ) -> None:
-    """Steady states of the (A, eps0) ``points[part]`` for every bath, written into ``out`` = (rho, p_F, secular)."""
+    """Steady states of the (A, eps0) ``points[part]`` for every bath, written into ``out`` = (rho, p_F, secular
+    parameter); secular rate equation or non-secular Q = 0 tensor."""
     rho, pf, sec = out
     basis = floquet_basis(model, points[part, 0], 1.0, offset=points[part, 1], options=options)
     position = np.full(len(points), -1)
@@ -345,9 +422,14 @@ def _solve_part(
         if not np.any(use):
             continue
         bp = replace(params, **dict(zip(_BATH_FIELDS, map(float, bkey))))
-        rates = basis.rates(o3l_coupling(bp), options.kmax, sideband_tol=options.sideband_tol)
-        pops = stationary_populations(rates)  # (points in part, 4)
-        avg = basis.period_average(pops[..., :, None] * np.eye(4))
+        couplings = o3l_coupling(bp)
+        rates = basis.rates(couplings, options.kmax, sideband_tol=options.sideband_tol)
+        if secular:
+            rho_floquet = stationary_populations(rates)[..., :, None] * np.eye(4)  # (points in part, 4, 4)
+        else:
+            rho_floquet = stationary_state(basis.redfield_tensor(couplings, options.kmax, sideband_tol=options.sideband_tol))
+        pops = np.real(np.diagonal(rho_floquet, axis1=-2, axis2=-1))
+        avg = basis.period_average(rho_floquet)
         where, at = sel[use], position[point_index[use]]
         rho[where], pf[where], sec[where] = avg[at], pops[at], rates.secular_parameter[at]
 
@@ -407,7 +489,8 @@ def steady_state_concurrence(params: O3LParams = O3LParams(), **overrides: Any) 
 def golden_rule_rates(params: O3LParams = O3LParams()) -> np.ndarray:
     r"""Fermi-golden-rule rates between the eigenstates of :math:`H_0` (paper Eq. C1), exact eigenstates.
 
-    :math:`\Gamma_{fi} = 2\pi\,g(E_i - E_f)\,|\langle f|X|i\rangle|^2` (rate :math:`i \to f`), with the
+    :math:`\Gamma_{fi} = 2\pi\,g(E_i - E_f)\,\sum_c|\langle f|X_c|i\rangle|^2` (rate :math:`i \to f`),
+    summed over the bath channels :math:`X_c` of :func:`o3l_coupling`, with the
     noise spectrum :math:`g` of :meth:`lzsm_gates.baths.Bath.spectrum` (emission at positive
     arguments, so thermal up-rates are included).  This equals the Floquet rates at A = 0.
 
@@ -417,9 +500,9 @@ def golden_rule_rates(params: O3LParams = O3LParams()) -> np.ndarray:
         ``rates[f, i]``, zero diagonal; levels ordered by energy.
     """
     e, v = o3l_eigenstates(params)
-    op, bath = o3l_coupling(params)
-    x = v.conj().T @ op @ v
-    rates = 2 * np.pi * bath.spectrum(e[None, :] - e[:, None]) * np.abs(x) ** 2
+    channels = o3l_coupling(params)
+    weight = sum(np.abs(v.conj().T @ op @ v) ** 2 for op, _ in channels)
+    rates = 2 * np.pi * channels[0][1].spectrum(e[None, :] - e[:, None]) * weight
     np.fill_diagonal(rates, 0.0)
     return rates
 
@@ -440,11 +523,17 @@ def perturbative_rates(params: O3LParams = O3LParams()) -> dict[str, float]:
 
     Labels as in the paper for J < 0 (for J > 0 it swaps 1 and 2).  The
     energies :math:`E_{if}` are the exact eigenvalue differences.  Compare with
-    :func:`golden_rule_rates` (which is exact) to judge the expansion.
+    :func:`golden_rule_rates` (which is exact) to judge the expansion.  Eq. (C2) is for one
+    common bath: other ``correlation`` values are refused.
     """
     p = _check_params(params)
+    if p.correlation != 1.0:
+        raise LZSMInputError(
+            f"perturbative_rates (Eq. C2) holds for one common bath (correlation = 1), got correlation = "
+            f"{p.correlation:g}; use golden_rule_rates"
+        )
     e, _ = o3l_eigenstates(p)
-    _, bath = o3l_coupling(p)
+    bath = o3l_coupling(p)[0][1]
     dp = (p.delta1 + p.delta2) / (2 * np.sqrt(2))
     dm = (p.delta1 - p.delta2) / (2 * np.sqrt(2))
     e0, h, xi = p.eps0, p.J / 2, p.xi
@@ -494,18 +583,25 @@ def effective_rates(params: O3LParams = O3LParams(), *, kmax: int | None = None)
     return out
 
 
-def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
-    r"""The dominant rates vs :math:`\xi` (paper Figs. 5, 10): FGR at A = 0 (Eq. C1), Floquet (Eq. C4) and effective (Eq. C9).
+def rates_vs_parameter(name: str, values: Any, params: O3LParams = O3LParams()) -> xr.Dataset:
+    r"""The dominant rates vs one O3LParams field: FGR at A = 0 (Eq. C1), Floquet (Eq. C4) and effective (Eq. C9).
 
-    Variables ``fgr``, ``floquet``, ``effective`` with dims ``(xi, transition)``;
+    Variables ``fgr``, ``floquet``, ``effective`` with dims ``(name, transition)``;
     transitions ``"12"``, ``"02"``, ``"23"``, ``"01"``, ``"13"`` are the paper's
-    :math:`\Gamma_{kl}` (decay :math:`l \to k`).
+    :math:`\Gamma_{kl}` (rate :math:`l \to k`, levels of :math:`H_0` by energy).  E.g. the paper's
+    Figs. 5, 10 (``"xi"`` at J = -2.5) and Fig. 12 (``"xi"`` at J = +2.5), or the J dependence
+    (``"J"``).  The attrs hold the base parameters (``param_<name>``) and ``bath_cutoff``.
     """
-    x = np.linspace(0.0, 1.0, 21) if xi is None else np.asarray(xi, dtype=float)
+    p = _check_params(params)
+    if name not in {f.name for f in fields(O3LParams)}:
+        raise LZSMInputError(f"name must be an O3LParams field {[f.name for f in fields(O3LParams)]}, got {name!r}")
+    x = check_finite(name, values)
+    if x.ndim != 1:
+        raise LZSMInputError(f"{name} values must be 1-D, got shape {x.shape}")
     pairs = [(1, 2), (0, 2), (2, 3), (0, 1), (1, 3)]
     data = {"fgr": [], "floquet": [], "effective": []}
     for value in x:
-        q = replace(params, xi=float(value))
+        q = replace(p, **{name: float(value)})
         fgr = golden_rule_rates(q)
         flo = o3l_floquet_rates(q).rates
         eff = effective_rates(q)
@@ -513,10 +609,18 @@ def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
             data[key].append([m[k, l] for k, l in pairs])
     labels = [f"{k}{l}" for k, l in pairs]
     return xr.Dataset(
-        {k: (("xi", "transition"), np.array(v), {"units": "omega"}) for k, v in data.items()},
-        coords={"xi": x, "transition": labels},
-        attrs={"description": "O3L rates vs xi (Eqs. C1, C4, C9)", "amplitude": params.amplitude, "eps0": params.eps0},
+        {k: ((name, "transition"), np.array(v), {"units": "omega"}) for k, v in data.items()},
+        coords={name: x, "transition": labels},
+        attrs={"description": f"O3L rates vs {name} (Eqs. C1, C4, C9)", **_param_attrs(p)},
     )
+
+
+def rates_vs_xi(xi: Any = None, params: O3LParams = O3LParams()) -> xr.Dataset:
+    r"""The dominant rates vs :math:`\xi` (paper Figs. 5, 10; Fig. 12 with J = +2.5): :func:`rates_vs_parameter`.
+
+    Default :math:`\xi` = 0, 0.05, ..., 1.
+    """
+    return rates_vs_parameter("xi", np.linspace(0.0, 1.0, 21) if xi is None else xi, params)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -585,7 +689,7 @@ def o3l_dynamics(
     return xr.Dataset(
         {"P": (("t", "level"), P), "C": (("t",), C)},
         coords={"t": ("t", steps / n, {"units": "tau = 2 pi / omega"}), "level": np.arange(4)},
-        attrs={**{k2: v for k2, v in asdict(p).items()}, "secular_parameter": float(rates.secular_parameter),
+        attrs={**_param_attrs(p), "secular_parameter": float(rates.secular_parameter),
                "approximation": "secular Floquet-Born-Markov (rate equation + independently decaying coherences)"},
     )
 
@@ -597,15 +701,21 @@ def o3l_dynamics(
 _OUTPUTS = {"C_inf": "", "P_eigen": "", "secular_parameter": ""}
 
 
+def _param_attrs(params: O3LParams) -> dict[str, float]:
+    """Dataset attrs: every parameter as ``param_<name>``, and the (unpublished) bath cutoff as ``bath_cutoff``."""
+    return {**{f"param_{k}": v for k, v in asdict(params).items()}, "bath_cutoff": params.cutoff}
+
+
 @dataclass(frozen=True)
 class _SteadyStateFunction:
     """Batched sweep function (a picklable object, so that process executors can run it)."""
 
     params: O3LParams
     kmax: int | None = None
+    secular: bool = True
 
     def __call__(self, **values: np.ndarray) -> dict[str, np.ndarray]:
-        ss = o3l_steady_state(self.params, kmax=self.kmax, **values)
+        ss = o3l_steady_state(self.params, kmax=self.kmax, secular=self.secular, **values)
         return {"C_inf": ss.concurrence, "P_eigen": ss.eigen_populations, "secular_parameter": ss.secular_parameter}
 
 
@@ -614,6 +724,7 @@ def o3l_sweep(
     params: O3LParams = O3LParams(),
     *,
     kmax: int | None = None,
+    secular: bool = True,
     chunk_size: int = 4096,
     progress: bool = False,
     description: str = "O3L C_inf map",
@@ -622,17 +733,19 @@ def o3l_sweep(
     r"""Steady-state map over any O3LParams fields (axis names = field names), via :func:`~lzsm_gates.sweeps.run_sweep`.
 
     Outputs: ``C_inf``, ``P_eigen`` (populations of the H0 levels, trailing dim ``P_eigen_dim0``)
-    and ``secular_parameter``.  The base parameters are stored in the attrs.
+    and ``secular_parameter``.  The base parameters are stored in the attrs (``param_<name>``),
+    the bath cutoff also as ``bath_cutoff`` (an axis named ``cutoff`` overrides it point by point),
+    and ``steady_state`` says ``"secular"`` or ``"non-secular"`` (``secular``, see :func:`o3l_steady_state`).
     """
     p = _check_params(params)
     names = {f.name for f in fields(O3LParams)}
     for ax in axes:
         if not isinstance(ax, Axis) or ax.name not in names:
             raise LZSMInputError(f"axes must be Axis objects named after O3LParams fields {sorted(names)}, got {ax!r}")
-    attrs = {f"param_{k}": v for k, v in asdict(p).items()}
+    attrs = {**_param_attrs(p), "steady_state": "secular" if secular else "non-secular"}
     sweep_kwargs.setdefault("cost", fixed_cost(5e3))  # one steady state ~30 ms ~ 5e3 Magnus point-steps (cost guard)
     return run_sweep(
-        _SteadyStateFunction(p, kmax),
+        _SteadyStateFunction(p, kmax, bool(secular)),
         axes,
         outputs=_OUTPUTS,
         chunk_size=chunk_size,

@@ -257,3 +257,83 @@ def test_results_have_a_short_summary_repr():
     text = repr(ss)
     assert text.startswith("CavitySteadyState(g2=1, drive=0.01, E_ss=") and f"n_fock={ss.n_fock})" in text
     assert len(text) < 160  # no arrays printed
+
+
+# --- driven-dissipative time evolution (paper Fig. 2) and the Fock-cutoff memory guard ---------
+
+
+def _qutip_open_dynamics(params, times, n_fock):
+    """Paper Eqs. 6-7 built independently in QuTiP 5 (order qubit 1, qubit 2, cavity), from |0 1 1>."""
+    a = qutip.tensor(qutip.qeye(2), qutip.qeye(2), qutip.destroy(n_fock))
+    sm = [qutip.tensor(qutip.basis(2, 0) * qutip.basis(2, 1).dag(), qutip.qeye(2), qutip.qeye(n_fock)),
+          qutip.tensor(qutip.qeye(2), qutip.basis(2, 0) * qutip.basis(2, 1).dag(), qutip.qeye(n_fock))]
+    sz = [0.5 * (s.dag() * s - s * s.dag()) for s in sm]
+    g = (1.0, params.g2)
+    h = ((params.omega - params.omega_d) * a.dag() * a + (params.epsilon - params.omega_d) * (sz[0] + sz[1])
+         + sum(gi * (a.dag() * s + a * s.dag()) for gi, s in zip(g, sm)) + params.drive * (sm[1] + sm[1].dag()))
+    psi0 = qutip.tensor(qutip.basis(2, 0), qutip.basis(2, 1), qutip.basis(n_fock, 1))
+    c_ops = [np.sqrt(params.kappa) * a] + [np.sqrt(params.gamma) * s for s in sm]
+    res = qutip.mesolve(h, psi0, times, c_ops, options={"atol": 1e-12, "rtol": 1e-10, "nsteps": 10**6,
+                                                       "store_states": True})
+    conc = [qutip.concurrence(qutip.Qobj(s.ptrace([0, 1]).full(), dims=[[2, 2], [2, 2]])) for s in res.states]
+    return np.array([[qutip.expect(op, s) for op in sz] for s in res.states]), np.array(conc)
+
+
+@pytest.mark.parametrize("drive", [0.0, 0.01])
+def test_open_dynamics_matches_qutip_mesolve(drive):
+    from lzsm_gates.cavity import cavity_open_dynamics
+
+    params = PAPER.replace(g2=0.7, drive=drive)
+    times = np.linspace(0.0, 40.0, 21)
+    ours = cavity_open_dynamics(params, times, n_fock=4)
+    sz, conc = _qutip_open_dynamics(params, times, 4)
+    np.testing.assert_allclose(ours.sz, sz, atol=1e-7)
+    np.testing.assert_allclose(ours.concurrence, conc, atol=1e-6)
+    assert ours.cutoff_change < 1e-6 and ours.concurrence.max() > 0.3
+
+
+def test_open_dynamics_fig2_long_times():
+    from lzsm_gates.cavity import cavity_open_dynamics
+
+    times = np.linspace(0.0, 3000.0, 61)
+    undriven = cavity_open_dynamics(PAPER.replace(drive=0.0), times)  # Fig. 2a: decays to |00>, E -> 0
+    np.testing.assert_allclose(undriven.sz[-1], [-0.5, -0.5], atol=1e-4)
+    assert undriven.concurrence[-1] < 1e-3 < 0.3 < undriven.concurrence.max()
+    driven = cavity_open_dynamics(PAPER, times)  # Fig. 2b: d = 0.01, finite steady entanglement
+    ss = cavity_steady_state(PAPER)
+    assert driven.concurrence[-1] == pytest.approx(ss.concurrence, abs=1e-4) and ss.concurrence > 0.2
+    assert driven.sz[-1, 1] > -0.45  # the driven qubit stays in a superposition
+
+
+def test_absurd_fock_cutoffs_are_refused_with_a_memory_estimate():
+    from lzsm_gates.cavity import cavity_memory_estimate, cavity_open_dynamics, cavity_operators
+
+    assert cavity_memory_estimate(4, "dynamics") < 2**27  # Fig. 2 fits in < 128 MiB
+    assert cavity_memory_estimate(32, "steady_state") == pytest.approx(1.34e8, rel=0.1)  # measured ~133 MiB
+    with pytest.raises(LZSMInputError, match=r"n_fock = 100000 would need about .* GiB"):
+        cavity_steady_state(PAPER, n_fock_max=100_000)
+    with pytest.raises(LZSMInputError, match="n_fock = 1000000"):
+        cavity_operators(1_000_000)
+    with pytest.raises(LZSMInputError, match="cavity dynamics"):
+        cavity_open_dynamics(PAPER, [0.0, 1.0], n_fock=50)
+    for bad in ({"times": [1.0, 0.5]}, {"times": [-1.0]}, {"times": [0.0], "n_photons": -1}):
+        kw = {"times": [0.0, 1.0], **bad}
+        with pytest.raises(LZSMInputError):
+            cavity_open_dynamics(PAPER, kw.pop("times"), **kw)
+
+
+def test_cavity_map_cli_exposes_every_model_parameter(tmp_path, capsys):
+    from lzsm_gates.cli import main
+    from lzsm_gates.sweeps import load_result
+
+    argv = ["cavity-map", "--coupling", "0.5", "1", "2", "--drive", "0.01", "0.01", "1", "--kappa", "0.5",
+            "--gamma", "0.01", "--omega", "40", "--eps", "10", "--omega-d", "9.98", "--quiet", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    assert "kappa = 0.5, gamma = 0.01, omega = 40, epsilon = 10, omega_d = 9.98" in capsys.readouterr().out
+    ds = load_result(tmp_path / "cavity_map.nc")
+    params = CavityParams(kappa=0.5, gamma=0.01, omega=40.0, epsilon=10.0, omega_d=9.98)
+    direct = steady_state_scan(np.array([0.5, 1.0])[:, None], np.array([[0.01]]), params=params)
+    np.testing.assert_allclose(ds.concurrence.values, direct["concurrence"], atol=1e-12)
+    assert not np.allclose(direct["concurrence"], steady_state_scan(np.array([0.5, 1.0])[:, None], 0.01)["concurrence"])
+    assert main(["cavity-map", "--omega-d", "0"]) == 2
+    assert "argument --omega-d: must be > 0" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from lzsm_gates.metrics import concurrence
 from lzsm_gates.o3l import (
     DEFAULT_CUTOFF,
     O3LParams,
+    O3LSecularWarning,
     cut_detuning,
     cutoff_dependence,
     golden_rule_rates,
@@ -24,6 +25,7 @@ from lzsm_gates.o3l import (
     o3l_steady_state,
     o3l_sweep,
     perturbative_rates,
+    rates_vs_xi,
     steady_state_concurrence,
 )
 from lzsm_gates.sweeps import Axis
@@ -70,8 +72,12 @@ def test_secular_steady_state_holds_at_resonances(eps0):
     assert abs(float(concurrence(ns.rho_average)) - float(steady_state_concurrence(p))) < 1e-3
 
 
-def qutip_concurrence(eps0, amplitude, xi, j=-2.5, d1=0.1, d2=0.15, kappa=1e-3, temp=0.00467, wc=DEFAULT_CUTOFF):
+def qutip_concurrence(eps0, amplitude, xi, j=-2.5, d1=0.1, d2=0.15, kappa=1e-3, temp=0.00467, wc=DEFAULT_CUTOFF,
+                      independent=False):
     """Same model built independently in QuTiP 5; secular Floquet-Markov steady state.
+
+    ``independent``: one bath per qubit (two c_ops with their own, uncorrelated spectra), else one
+    common bath coupled through z1 + xi z2.
 
     The steady state of QuTiP's secular Floquet tensor has no coherences and its populations
     depend only on the transition rates, not on the (halved) pure-dephasing term, so the
@@ -94,7 +100,8 @@ def qutip_concurrence(eps0, amplitude, xi, j=-2.5, d1=0.1, d2=0.15, kappa=1e-3, 
             g = kappa * ws * np.exp(-np.abs(ws) / wc) / -np.expm1(-ws / temp)
         return np.where(small, kappa * temp, g)
 
-    r = qt.floquet_tensor(fb, [z1 + xi * z2], [spectrum], kmax=KMAX, nT=nt)
+    c_ops = [z1, xi * z2] if independent else [z1 + xi * z2]
+    r = qt.floquet_tensor(fb, c_ops, [spectrum] * len(c_ops), kmax=KMAX, nT=nt)
     p = np.real(np.diag(qt.steadystate(r).full()))
     rho = np.zeros((4, 4), dtype=complex)
     for t in times[:-1]:
@@ -162,7 +169,8 @@ def test_maps_go_through_run_sweep_and_agree_with_direct_calls():
 
 
 def test_bad_inputs_raise():
-    for kw in ({"kappa": -1.0}, {"delta1": 0.0}, {"xi": -0.1}, {"cutoff": np.nan}, {"temperature": 0.0},
+    for kw in ({"kappa": -1.0}, {"delta1": 0.0}, {"xi": -0.1}, {"cutoff": np.nan}, {"temperature": -1e-3},
+               {"correlation": 1.5}, {"correlation": -1.01},
                {"amplitude": np.array([1.0, 2.0])}, {"eps0": np.inf}, {"delta_ratio": -1.5}):
         with pytest.raises(LZSMInputError):
             O3LParams(**kw)
@@ -206,3 +214,103 @@ def test_batch_over_detuning_and_amplitude_equals_single_points():
             assert abs(grid.concurrence[i, j] - single.concurrence) < 1e-8
             np.testing.assert_allclose(grid.rho[i, j], single.rho, atol=1e-8)
             np.testing.assert_allclose(grid.eigen_populations[i, j], single.eigen_populations, atol=1e-8)
+
+
+def test_independent_baths_at_xi_one_match_qutip_and_entangle():
+    # one bath per qubit (correlation 0): QuTiP with two c_ops and their own spectra; the common-bath
+    # conclusion "no entanglement at xi = 1" does not hold for independent baths
+    ours = float(steady_state_concurrence(PAPER, xi=1.0, correlation=0.0))
+    assert abs(ours - qutip_concurrence(3.7, 3.8, 1.0, independent=True)) < 1e-4
+    assert ours > 0.9 > 0.01 > float(steady_state_concurrence(PAPER, xi=1.0))
+
+
+def test_partly_correlated_bath_rates_interpolate_linearly():
+    # the rates are linear in the bath correlation matrix [[1, c], [c, 1]]: Gamma(c) = c Gamma(1) + (1 - c) Gamma(0)
+    c = 0.3
+    for rates in (golden_rule_rates, lambda q: o3l_floquet_rates(q, kmax=KMAX).rates):
+        r1, r0, rc = (rates(replace(PAPER, xi=0.7, correlation=v)) for v in (1.0, 0.0, c))
+        np.testing.assert_allclose(rc, c * r1 + (1 - c) * r0, rtol=1e-10, atol=1e-16)
+    # anticorrelated (c = -1): one channel z1 - xi z2
+    assert [len(o3l_coupling(replace(PAPER, correlation=v))) for v in (1.0, 0.0, -1.0, 0.5)] == [1, 2, 1, 3]
+    op, _ = o3l_coupling(replace(PAPER, correlation=-1.0))[0]
+    np.testing.assert_allclose(np.diag(op).real, [1 - 0.1, 1 + 0.1, -1 - 0.1, -1 + 0.1])
+    with pytest.raises(LZSMInputError, match="common bath"):
+        perturbative_rates(replace(PAPER, correlation=0.5))
+
+
+def test_zero_temperature_has_vacuum_bose_factors():
+    cold = O3LParams(temperature=0.0)
+    rates = golden_rule_rates(cold)  # rates[f, i]: i -> f, levels ascending: no upward rates at T = 0
+    assert np.all(rates[np.tril_indices(4, -1)] == 0.0) and rates[1, 2] > 0
+    assert np.all(golden_rule_rates(O3LParams(temperature=0.5))[np.tril_indices(4, -1)] > 0)
+    # emission at T = 0: 2 pi J(w) |<f|X|i>|^2 with the bare Ohmic J(w) = kappa w exp(-w / omega_c) (no Bose factor)
+    e, v = np.linalg.eigh(o3l_model(cold).static)
+    x = v.conj().T @ (np.kron(np.diag([1, -1]), np.eye(2)) + 0.1 * np.kron(np.eye(2), np.diag([1, -1]))) @ v
+    w = e[None, :] - e[:, None]
+    vacuum = 2 * np.pi * 1e-3 * w * np.exp(-w / DEFAULT_CUTOFF) * np.abs(x) ** 2
+    np.testing.assert_allclose(np.triu(rates, 1), np.triu(vacuum, 1), rtol=1e-12)
+    c_cold = float(steady_state_concurrence(cold))
+    assert np.isfinite(c_cold) and abs(c_cold - float(steady_state_concurrence(PAPER))) < 0.01
+
+
+def test_non_secular_steady_state_and_secular_warning():
+    p = replace(PAPER, eps0=3.75)  # ES resonance: quasienergies nearly cross
+    with pytest.warns(O3LSecularWarning, match="secular=False"):
+        sec = o3l_steady_state(p, secular_tol=0.1)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", O3LSecularWarning)
+        ns = o3l_steady_state(p, secular=False, secular_tol=0.1)
+    assert sec.secular and not ns.secular
+    direct = floquet_steady_state(o3l_model(p), 3.8, 1.0, o3l_coupling(p), secular=False)
+    np.testing.assert_allclose(ns.rho, direct.rho_average, atol=1e-10)
+    assert abs(float(ns.concurrence) - float(sec.concurrence)) < 1e-3
+    np.testing.assert_allclose(np.trace(ns.rho), 1.0, atol=1e-12)
+
+
+def test_cutoff_is_stored_in_every_result():
+    ss = o3l_steady_state(PAPER, cutoff=np.array([20.0, 100.0]))
+    np.testing.assert_array_equal(ss.cutoff, [20.0, 100.0])
+    assert not np.isclose(ss.concurrence[0], ss.concurrence[1], rtol=0, atol=1e-9)
+    ds = o3l_sweep([Axis.explicit("eps0", [3.7])], replace(PAPER, cutoff=20.0), secular=False)
+    assert ds.attrs["bath_cutoff"] == 20.0 and ds.attrs["steady_state"] == "non-secular"
+    assert rates_vs_xi([0.5], replace(PAPER, cutoff=30.0)).attrs["bath_cutoff"] == 30.0
+    assert o3l_dynamics(replace(PAPER, cutoff=30.0), periods=[0.0, 1.0]).attrs["bath_cutoff"] == 30.0
+
+
+def test_cli_and_api_give_the_same_c_inf(tmp_path, capsys):
+    from lzsm_gates.cli import main
+    from lzsm_gates.sweeps import load_result
+
+    argv = ["o3l-map", "--amplitude", "3.0", "3.8", "2", "--eps0", "3.5", "3.7", "2", "--xi", "0.6",
+            "--J", "-2.2", "--delta1", "0.12", "--delta2", "0.2", "--kappa", "2e-3", "--temperature", "0",
+            "--cutoff", "20", "--correlation", "0.4", "--non-secular", "--quiet", "--out", str(tmp_path / "o")]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "omega_c = 20 omega" in printed and "non-secular" in printed
+    ds = load_result(tmp_path / "o" / "o3l_map.nc")
+    params = O3LParams(xi=0.6, J=-2.2, delta1=0.12, delta_ratio=0.2 / 0.12, kappa=2e-3, temperature=0.0,
+                       cutoff=20.0, correlation=0.4)
+    api = o3l_steady_state(params, amplitude=np.array([3.0, 3.8])[:, None], eps0=np.array([3.5, 3.7])[None, :],
+                           secular=False)
+    np.testing.assert_allclose(ds.C_inf.values, api.concurrence, atol=1e-12)
+    assert ds.attrs["bath_cutoff"] == 20.0
+    assert main(["o3l-map", "--correlation", "1.5"]) == 2
+    assert "argument --correlation: must lie in [-1, 1]" in capsys.readouterr().err
+
+
+def test_fig12_rates_for_positive_coupling():
+    from lzsm_gates.o3l import rates_vs_parameter
+
+    pos = rates_vs_parameter("xi", [0.1, 1.0], replace(PAPER, J=2.5))["floquet"]
+    neg = rates_vs_xi([0.1, 1.0], PAPER)["floquet"]
+    for flo in (pos, neg):  # [Gamma_12]_F ~ 0 at xi = 1 for both signs of J (paper Figs. 5b, 12)
+        assert float(flo.sel(xi=1.0, transition="12")) < 1e-3 * float(flo.sel(xi=0.1, transition="12"))
+    # J > 0: the |2> -> |0> decay competes (paper Sec. D), ten times faster than for J < 0
+    assert float(pos.sel(xi=0.1, transition="02")) > 5 * float(neg.sel(xi=0.1, transition="02"))
+    vs_j = rates_vs_parameter("J", [-2.5, 2.5], PAPER)
+    assert vs_j.floquet.dims == ("J", "transition") and vs_j.attrs["bath_cutoff"] == DEFAULT_CUTOFF
+    np.testing.assert_allclose(vs_j.floquet.sel(J=2.5).values, pos.sel(xi=0.1).values, rtol=1e-10)
+    with pytest.raises(LZSMInputError, match="O3LParams field"):
+        rates_vs_parameter("omega", [1.0])

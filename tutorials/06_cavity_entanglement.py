@@ -13,7 +13,7 @@
 
 
 # %% [markdown]
-# # Cavity-mediated steady-state entanglement with asymmetric couplings (cavity paper Figs. 1, 3, 4, 5)
+# # Cavity-mediated steady-state entanglement with asymmetric couplings (cavity paper Figs. 1-5)
 #
 # Two qubits share one mode with couplings $g_1, g_2$ (units of $g_1$).
 #
@@ -23,6 +23,9 @@
 #   The threshold is found numerically as the coupling where the largest
 #   excitation transfer to qubit 1 reaches 1/2 (a sharp criterion, unlike a
 #   tolerance on the peak concurrence).
+# * **Fig. 2**: driven-dissipative time evolution from $|0\,N_\mathrm{ph}\,1\rangle$
+#   ($N_\mathrm{ph} = 1$, $g_2 = g_1$): $\langle s^z_i\rangle(t)$ and $E(t)$ without
+#   drive (everything decays) and with $d = 0.01\,g_1$ (finite steady entanglement).
 # * **Fig. 3**: driven-dissipative steady-state concurrence
 #   $E_{ss}(g_2/g_1, d)$ with the paper's $\kappa = g_1$, $\gamma = 0.005 g_1$,
 #   $\omega = 50 g_1$, $\varepsilon = 10 g_1$, $\omega_d = 9.99 g_1$, drive
@@ -39,6 +42,7 @@
 # %%
 # %matplotlib inline
 import os
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -46,6 +50,8 @@ import numpy as np
 from lzsm_gates import (
     CavityParams,
     cavity_map,
+    cavity_open_dynamics,
+    cavity_steady_state,
     drive_at_peak,
     entanglement_valley,
     mes_threshold,
@@ -55,6 +61,7 @@ from lzsm_gates import (
 )
 
 FULL = os.environ.get("LZSM_FULL", "0") == "1"
+FIGURES = os.environ.get("LZSM_FIGURES")  # set to a folder to save the PNGs
 
 # %% [markdown]
 # ## Fig. 1: MES thresholds, numerical (full and dispersive models) vs analytic
@@ -70,6 +77,38 @@ for n_ph in (0, 1, 2):
 g2_grid = np.linspace(0.2, 1.0, 33 if FULL else 11)
 peaks = {n: np.array([peak_concurrence(CavityParams(g2=g), n) for g in g2_grid]) for n in (0, 1, 2)}
 fig1 = plotting.plot_peak_concurrence(g2_grid, peaks, {n: float(mes_threshold_analytic(n)) for n in (0, 1, 2)})
+
+# %% [markdown]
+# ## Fig. 2: driven-dissipative dynamics
+#
+# The Lindblad equation (paper Eqs. 6-7, $\kappa = g_1$, $\gamma = 0.005\,g_1$) integrated
+# exactly on a time grid from $|0\rangle_1|1\rangle_2|N_\mathrm{ph} = 1\rangle$.  The
+# exchange through virtual photons entangles the qubits within $t \sim 1/J = \delta/(g_1g_2)$;
+# without drive the qubits then relax to $|00\rangle$ and $E \to 0$, with $d = 0.01\,g_1$ on
+# qubit 2 the state settles at the steady state of Fig. 3.
+
+# %%
+times = np.linspace(0.0, 2500.0, 2501 if FULL else 501)
+fig2, axes = plt.subplots(1, 2, figsize=(12, 4), constrained_layout=True, sharey=True)
+for ax, drive, panel in zip(axes, (0.0, 0.01), ("(a) d = 0", "(b) d = 0.01 $g_1$")):
+    run = cavity_open_dynamics(CavityParams(g2=1.0, drive=drive), times, n_photons=1)
+    ax.plot(run.times, run.sz[:, 0], "-", label=r"$\langle s^z_1\rangle$")
+    ax.plot(run.times, run.sz[:, 1], "--", label=r"$\langle s^z_2\rangle$")
+    ax.set_xlabel("$g_1 t$")
+    ax.set_title(f"Fig. 2{panel}")
+    inset = ax.inset_axes([0.55, 0.55, 0.4, 0.35])
+    inset.plot(run.times, run.concurrence, color="C3")
+    inset.set_title("E(t)", fontsize=9)
+    inset.tick_params(labelsize=8)
+    steady = cavity_steady_state(CavityParams(g2=1.0, drive=drive)).concurrence
+    print(f"d = {drive}: E(t_end) = {run.concurrence[-1]:.4f}, E_ss = {steady:.4f}, "
+          f"<s_z>(t_end) = {run.sz[-1].round(3)}, n_fock = {run.n_fock}")
+    assert abs(run.concurrence[-1] - steady) < 5e-3
+axes[0].set_ylabel(r"$\langle s^z_i\rangle$")
+axes[0].legend(loc="center right")
+if FIGURES:
+    Path(FIGURES).mkdir(parents=True, exist_ok=True)
+    fig2.savefig(Path(FIGURES) / "06_fig2_dynamics.png", dpi=100)
 
 # %% [markdown]
 # ## Fig. 3: steady-state concurrence over coupling ratio and drive

@@ -38,6 +38,8 @@ driven-dissipative steady state is unique and does not depend on it.
   largest excitation transfer and the maximally-entangled-state threshold.
 * :mod:`lzsm_gates.cavity.steady_state`: the driven-dissipative steady state,
   its scans and the peak / valley searches.
+* :mod:`lzsm_gates.cavity.open_dynamics`: the driven-dissipative time
+  evolution (paper Fig. 2).
 
 Every name is importable from :mod:`lzsm_gates.cavity` (and from
 :mod:`lzsm_gates`); the re-exports are lazy (a module is imported with the
@@ -54,8 +56,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "model": (
         "CavityOperators", "CavityParams", "cavity_collapse_operators", "cavity_dispersive_hamiltonian",
-        "cavity_driven_hamiltonian", "cavity_hamiltonian", "cavity_initial_state", "cavity_operators",
+        "cavity_driven_hamiltonian", "cavity_hamiltonian", "cavity_initial_state", "cavity_memory_estimate",
+        "cavity_operators",
     ),
+    "open_dynamics": ("CavityOpenDynamics", "cavity_open_dynamics"),
     "steady_state": (
         "CavitySteadyState", "cavity_steady_state", "coupling_at_peak", "drive_at_peak", "entanglement_valley",
         "steady_state_scan",
@@ -85,4 +89,7 @@ __all__ = [
     "drive_at_peak",
     "coupling_at_peak",
     "entanglement_valley",
+    "cavity_memory_estimate",
+    "CavityOpenDynamics",
+    "cavity_open_dynamics",
 ]

@@ -49,6 +49,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from .. import sweeps
 from ..operators import PAULI_Z, SIGMA_PLUS, embed, tensor
 from ..units import LZSMInputError, check_choice, check_integer, check_positive
 
@@ -61,9 +62,11 @@ __all__ = [
     "cavity_driven_hamiltonian",
     "cavity_collapse_operators",
     "cavity_initial_state",
+    "cavity_memory_estimate",
 ]
 
 Model = Literal["full", "dispersive"]
+Solver = Literal["operators", "steady_state", "dynamics"]
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,50 @@ def _read_only(op: np.ndarray) -> np.ndarray:
     return op
 
 
-def _check_n_fock(n_fock: int) -> int:
-    return check_integer("n_fock", n_fock, minimum=2)
+def cavity_memory_estimate(n_fock: int, solver: Solver = "steady_state") -> int:
+    r"""Estimated peak memory, in bytes, of one cavity computation at Fock cutoff ``n_fock``.
+
+    With :math:`d = 4 n_\mathrm{fock}` states and :math:`D = d^2` density-matrix entries
+    (16 bytes per complex number):
+
+    * ``"operators"``: the eight dense :math:`d \times d` operators, :math:`128\,d^2`;
+    * ``"steady_state"``: operators plus the sparse LU factors of the Liouvillian
+      (SuperLU), :math:`64\,D^{3/2}` (measured fill at :math:`n_\mathrm{fock}` = 24 and 32:
+      within 10 %);
+    * ``"dynamics"``: operators plus the dense Liouvillian, its exponential and the
+      work arrays of the scaling-and-squaring exponential, :math:`6 \times 16\,D^2`.
+
+    Parameters
+    ----------
+    n_fock : int
+        Fock cutoff (>= 2).
+    solver : {"operators", "steady_state", "dynamics"}
+
+    Returns
+    -------
+    int
+        Bytes (an estimate, not a bound).
+    """
+    n = check_integer("n_fock", n_fock, minimum=2)
+    check_choice("solver", solver, ("operators", "steady_state", "dynamics"))
+    d = 4 * n
+    dim = d * d
+    base = 128 * d * d
+    extra = {"operators": 0, "steady_state": 64 * dim**1.5, "dynamics": 6 * 16 * dim**2}[solver]
+    return int(base + extra)
+
+
+def _check_n_fock(n_fock: int, solver: Solver = "operators") -> int:
+    """``n_fock`` as an int >= 2 whose :func:`cavity_memory_estimate` fits ``WORK_LIMITS["memory_bytes"]``."""
+    n = check_integer("n_fock", n_fock, minimum=2)
+    need, limit = cavity_memory_estimate(n, solver), sweeps.WORK_LIMITS["memory_bytes"]
+    if need > limit:
+        raise LZSMInputError(
+            f"n_fock = {n} would need about {need / 2**30:.3g} GiB for the cavity {solver.replace('_', ' ')} "
+            f"(limit {limit / 2**30:.3g} GiB, lzsm_gates.sweeps.WORK_LIMITS['memory_bytes']); the paper's "
+            "parameters need n_fock <= 4: lower n_fock"
+        )
+    return n
 
 
 def _check_n_photons(n_photons: int) -> int:

@@ -126,13 +126,16 @@ def cavity_steady_state(
 
     Raises
     ------
+    LZSMInputError
+        If a cutoff is not an integer >= 2, or ``n_fock_max`` would need more memory than
+        ``WORK_LIMITS["memory_bytes"]`` (:func:`~lzsm_gates.cavity.model.cavity_memory_estimate`).
     ConvergenceError
         If the cutoff check does not pass by ``n_fock_max``, or the steady
         state is not unique.
     """
     tol = float(check_positive("tol", tol))
-    n0 = _check_n_fock(n_fock_start)
-    n_max = _check_n_fock(n_fock_max)
+    n0 = _check_n_fock(n_fock_start, "steady_state")
+    n_max = _check_n_fock(n_fock_max, "steady_state")
     if n_max <= n0:
         raise LZSMInputError(f"n_fock_max ({n_max}) must exceed n_fock_start ({n0})")
     rho, rho_q, margin = _solve_steady_state(params, n0)
