@@ -507,7 +507,7 @@ def _o3l_map(args: argparse.Namespace) -> int:
 
 def _o3l_params(args: argparse.Namespace) -> "O3LParams":  # noqa: F821 - imported lazily
     """The O3L model and bath parameters of the o3l-map options (units of omega)."""
-    from .o3l import O3LParams
+    from .o3l.params import O3LParams
 
     return O3LParams(xi=args.xi, J=args.J, delta1=args.delta1, delta_ratio=args.delta2 / args.delta1,
                      kappa=args.kappa, temperature=args.temperature, cutoff=args.cutoff, correlation=args.correlation)
@@ -683,7 +683,7 @@ def _parser() -> argparse.ArgumentParser:
     o = _map_parser(sub, "o3l-map", "steady-state concurrence C_inf(A, eps0) of the O3L protocol (O3L paper Fig. 2)",
                     "o3l_map_out", ("--amplitude", "nonnegative", (0.0, 6.0, 61), "amplitude grid A/omega"),
                     ("--eps0", "finite", (0.0, 6.0, 61), "detuning grid eps0/omega"))
-    from .o3l import O3LParams
+    from .o3l.params import O3LParams
 
     paper = O3LParams()  # the paper's values (the cutoff is ours: not given in the paper)
     o.add_argument("--xi", type=_nonnegative, default=0.1, help="bath asymmetry gamma2/gamma1 (default 0.1)")

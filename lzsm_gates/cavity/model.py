@@ -49,7 +49,6 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from .. import sweeps
 from ..operators import PAULI_Z, SIGMA_PLUS, embed, tensor
 from ..units import LZSMInputError, check_choice, check_integer, check_positive
 
@@ -222,7 +221,9 @@ def cavity_memory_estimate(n_fock: int, solver: Solver = "steady_state") -> int:
 def _check_n_fock(n_fock: int, solver: Solver = "operators") -> int:
     """``n_fock`` as an int >= 2 whose :func:`cavity_memory_estimate` fits ``WORK_LIMITS["memory_bytes"]``."""
     n = check_integer("n_fock", n_fock, minimum=2)
-    need, limit = cavity_memory_estimate(n, solver), sweeps.WORK_LIMITS["memory_bytes"]
+    from ..sweeps import WORK_LIMITS  # the sweep engine's memory limit (xarray: imported on use)
+
+    need, limit = cavity_memory_estimate(n, solver), WORK_LIMITS["memory_bytes"]
     if need > limit:
         raise LZSMInputError(
             f"n_fock = {n} would need about {need / 2**30:.3g} GiB for the cavity {solver.replace('_', ' ')} "
