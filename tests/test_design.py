@@ -109,7 +109,7 @@ def test_json_round_trip():
     assert phys["duration_ns"] == pytest.approx(
         phys["period_ns"] + phys["idle_before_ns"] + phys["idle_after_ns"]
     )
-    json.dumps(phys)
+    json.dumps(phys.to_dict())
 
 
 def test_sensitivity_predicts_miscalibration_error():
