@@ -186,4 +186,10 @@ from .schedules import (
 )
 from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 
+# gate design: typed results, operating curves, two-qubit entanglers (issue 15)
+from .targets import GateTarget
+from .pulses import PhysicalPulse
+from .design_results import Optimality, Sensitivity
+from .entanglers import GapMismatch, design_xy_entangler, xy_entangler_target
+
 __version__ = "0.1.0"

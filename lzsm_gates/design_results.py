@@ -186,7 +186,8 @@ class GateDesign:
         """
         try:
             t = data["target"]
-            matrix = _finite(f"{where}.target.matrix", np.array(t["matrix_real"]) + 1j * np.array(t["matrix_imag"]))
+            matrix = _load(f"{where}.target.matrix", lambda: np.array(t["matrix_real"], float) + 1j * np.array(t["matrix_imag"], float))
+            matrix = _finite(f"{where}.target.matrix", matrix)
             target = GateTarget(str(t["name"]), check_unitary(f"{where}.target.matrix", matrix))
             device = _load(f"{where}.device", lambda: Device(**data["device"]))
             gap = _number(f"{where}.gap", data["gap"], low=0.0, open_low=True)
