@@ -243,7 +243,7 @@ def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ra
     return BSwapDesign(pulse, 1.0, g2, cand, err, device, "sqrt_bswap")
 
 
-def design_xy_entangler(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, n_grid: int = 80) -> BSwapDesign:
+def design_xy_entangler(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, n_grid: int = 48) -> BSwapDesign:
     r"""The fastest idle-free :math:`e^{+i\pi(XY+YX)/8}` (one period, no idle) inside the device bounds.
 
     Solves :math:`U_{00} = 1/\sqrt2`, :math:`U_{10} = -1/\sqrt2` of the {00, 11}
@@ -327,16 +327,20 @@ class GapMismatch:
 
 
 def bswap_gap_mismatch(
-    design: BSwapDesign, gap2: float, *, reoptimize: bool = True, seed: int = 0, max_generations: int = 60
+    design: BSwapDesign, gap2: float, *, reoptimize: bool = True, seed: int = 0, n_starts: int = 6,
+    max_generations: int = 20,
 ) -> GapMismatch:
     r"""4x4 error of ``design`` when qubit 2 has gap ``gap2`` (units of :math:`\Delta_1`), and a global re-optimisation.
 
     The leftover {01, 10}-block error grows as :math:`(\Delta_1-\Delta_2)^2`.
-    The re-optimisation is a bounded global search: differential evolution
-    over :math:`A \le A_\max`, :math:`\omega` in the device band and idles in
-    :math:`[0, 4\pi/(\Delta_1+\Delta_2)]` (population evaluated in one batch
-    through the block structure), polished by L-BFGS-B, and a local start from
-    the design itself; the best of these is returned.
+    The re-optimisation of :math:`(A, \omega, t_1, t_2)` inside the device
+    bounds (idles in :math:`[0, 4\pi/(\Delta_1+\Delta_2)]`) is global in
+    two ways: L-BFGS-B runs from every one of the ``n_starts`` best exact
+    operating points of the {00, 11} block with the *actual* gap
+    :math:`\Delta_1+\Delta_2` (all branches, idles with the block sign fixed,
+    ranked by their 4x4 error), from the design itself, and from the best
+    member of a differential-evolution search over the whole bounded box
+    (its population evaluated in one batch through the block structure).
     """
     g2 = float(check_positive("gap2", gap2))
     target = design.target
@@ -346,7 +350,7 @@ def bswap_gap_mismatch(
         return GapMismatch(g2, fixed, float("nan"), None, 0)
     a_min, a_max, w_min, w_max = _bounds(design.device)
     t_max = 4 * np.pi / (1.0 + g2)
-    bounds = [(a_min, a_max), (w_min, w_max), (0.0, t_max), (0.0, t_max)]
+    lo, hi = np.array([a_min, w_min, 0.0, 0.0]), np.array([a_max, w_max, t_max, t_max])
     count = [0]
 
     def err(x: np.ndarray) -> np.ndarray:
@@ -354,14 +358,19 @@ def bswap_gap_mismatch(
         count[0] += x.size // 4
         return gate_error(target, _two_qubit_unitary(x[0], x[1], g2, x[2], x[3]))
 
-    x0 = np.clip([p0.amplitude, p0.frequency, p0.idle_before, p0.idle_after], [b[0] for b in bounds], [b[1] for b in bounds])
-    de = differential_evolution(err, bounds, x0=x0, seed=seed, popsize=24, maxiter=max_generations, tol=1e-12,
+    starts = [np.clip([p0.amplitude, p0.frequency, p0.idle_before, p0.idle_after], lo, hi)]
+    if design.name == "sqrt_bswap":
+        block = design_gate(bswap_target()[np.ix_(_BLOCK_A, _BLOCK_A)], design.device, gap=1.0 + g2)
+        x = np.array([[c.pulse.amplitude, c.pulse.frequency, c.pulse.idle_before, c.pulse.idle_after]
+                      for c in block.candidates if c.refined])
+        flipped = x + np.array([0.0, 0.0, 0.0, 2 * np.pi / (1.0 + g2)])
+        x = np.clip(np.concatenate([x, flipped]), lo, hi)
+        starts += list(x[np.argsort(err(x.T))[:n_starts]])
+    de = differential_evolution(err, list(zip(lo, hi)), seed=seed, popsize=16, maxiter=max_generations, tol=1e-12,
                                 vectorized=True, updating="deferred", polish=False)
-    starts = [de.x, x0]
-    results = [minimize(lambda x: float(err(x)[0]), s, method="L-BFGS-B", bounds=bounds,
-                        options={"ftol": 1e-15, "gtol": 1e-12}) for s in starts]
-    best = min(results, key=lambda r: r.fun)
-    xb = best.x
+    starts.append(de.x)
+    results = [minimize(lambda x: float(err(x)[0]), s, method="L-BFGS-B", bounds=list(zip(lo, hi))) for s in starts]
+    xb = min(results, key=lambda r: r.fun).x
     pulse = LZSMPulse(float(xb[0]), float(xb[1]), float(xb[2]), float(xb[3]))
     reopt = float(gate_error(target, pulse.propagator(coupled_qubits_model(1.0, g2))))
     if reopt > fixed:
