@@ -78,30 +78,62 @@ def _map(args: argparse.Namespace) -> int:
 
 @_command("design")
 def _design(args: argparse.Namespace) -> int:
+    mhz = args.gap_mhz
+
+    def gap_units(value_gap: float, value_mhz: float | None) -> float:
+        return value_gap if value_mhz is None else value_mhz / mhz
+
     device = Device.from_gap(
-        args.gap_mhz,
+        mhz,
         "MHz",
-        max_amplitude=args.max_amplitude,
-        min_frequency=args.min_frequency,
-        max_frequency=args.max_frequency,
-        name=f"qubit-{args.gap_mhz:g}MHz",
+        max_amplitude=gap_units(args.max_amplitude, args.max_amplitude_mhz),
+        min_frequency=gap_units(args.min_frequency, args.min_frequency_mhz),
+        max_frequency=gap_units(args.max_frequency, args.max_frequency_mhz),
+        name=f"qubit-{mhz:g}MHz",
     )
+    print(f"bounds: A/2pi <= {device.max_amplitude * mhz:.4g} MHz, drive f in [{device.min_frequency * mhz:.4g}, "
+          f"{device.max_frequency * mhz:.4g}] MHz (A <= {device.max_amplitude:g}, omega in [{device.min_frequency:g}, "
+          f"{device.max_frequency:g}] in units of the {mhz:g} MHz gap)")
+    if args.target in ("sqrt_bswap", "xy_entangler"):
+        return _design_two_qubit(args, device)
     target = tuple(float(v) for v in args.target.split(",")) if "," in args.target else args.target
-    result = design.design_gate(target, device, rank=args.rank, n_refine=args.refine)
-    shown = result.candidates[: args.show]
-    print(f"target {result.target.name} (P = {result.target.probability:.4f}) on {device.name}: "
-          f"{len(result.candidates)} operating points, ranked by {args.rank}; best {len(shown)}:")
-    print(design.DesignResult(result.target, shown, result.rank, result.curve).table())
+    result = design.design_gate(target, device, rank=args.rank, variant=args.variant, n_refine=args.refine)
+    print(f"target {result.target.name} (|V10| = {result.target.transition_amplitude:.6g}) on {device.name}: "
+          f"{len(result.candidates)} operating points, ranked by {args.rank}; best {min(args.show, len(result))}:")
+    print(result.table(args.show))
+    print("columns: idle1/idle2 = free-evolution (idle) times before/after the drive period (not T1/T2); "
+          "vz total = duration with the idles replaced by virtual-Z frame changes; err = gate error 1 - F")
+    if result.optimality is not None:
+        print("optimality: " + result.optimality.statement())
     best = result.best.to_physical()
     print(
-        f"\nbest: A/2pi = {best['amplitude_mhz']:.4f} MHz, f = {best['frequency_mhz']:.4f} MHz, "
-        f"idle before {best['idle_before_ns']:.3f} ns, one period {best['period_ns']:.3f} ns, idle after "
-        f"{best['idle_after_ns']:.3f} ns (total {best['duration_ns']:.3f} ns; with virtual Z "
-        f"{best['duration_virtual_z_ns']:.3f} ns, phases {best['vz_before_rad']:.4f}, {best['vz_after_rad']:.4f} rad), "
+        f"\nbest: A/2pi = {best.amplitude_mhz:.4f} MHz, f = {best.frequency_mhz:.4f} MHz, "
+        f"idle before {best.idle_before_ns:.3f} ns, one period {best.period_ns:.3f} ns, idle after "
+        f"{best.idle_after_ns:.3f} ns (total {best.duration_ns:.3f} ns; with virtual Z "
+        f"{best.duration_virtual_z_ns:.3f} ns, phases {best.vz_before_rad:.4f}, {best.vz_after_rad:.4f} rad), "
         f"exact gate error {result.best.exact_error:.1e}"
     )
-    Path(args.json).write_text(result.to_json())
-    print(f"wrote {args.json}")
+    out = result.save(args.json)
+    figure = out.with_suffix(".png")
+    result.plot().savefig(figure, dpi=120)
+    print(f"wrote {out} and the design summary figure {figure}")
+    return 0
+
+
+def _design_two_qubit(args: argparse.Namespace, device: Device) -> int:
+    from . import entanglers
+
+    gap2 = 1.0 if args.gap2_mhz is None else args.gap2_mhz / args.gap_mhz
+    if args.target == "sqrt_bswap":
+        d = entanglers.design_bswap(device, gap2=gap2)
+    else:
+        d = entanglers.design_xy_entangler(device, gap2=gap2)
+    p = d.to_physical()
+    print(f"{d.name} on gaps {args.gap_mhz:g} MHz and {gap2 * args.gap_mhz:g} MHz (coupler drive): "
+          f"A/2pi = {p.amplitude_mhz:.4f} MHz, f = {p.frequency_mhz:.4f} MHz, idle before {p.idle_before_ns:.3f} ns, "
+          f"one period {p.period_ns:.3f} ns, idle after {p.idle_after_ns:.3f} ns (total {p.duration_ns:.3f} ns), "
+          f"exact 4x4 gate error {d.exact_error:.1e}")
+    print(f"wrote {d.save(args.json)}")
     return 0
 
 
@@ -217,16 +249,24 @@ def _sweep_options(args: argparse.Namespace) -> tuple[Path, dict]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lzsm-gates", description="Fast LZSM gates on small-gap qubits.")
     sub = parser.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("design", help="operating points of a gate (amplitude, frequency, idles) in physical units")
-    d.add_argument("--target", default="h", help="x, y, z, h, sx, sxdg, s, sdg, t, tdg, id, or U angles 'theta,phi,lambda'")
-    d.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="qubit gap Delta/2pi in MHz (default 20)")
+    d = sub.add_parser("design", help="operating points of a gate (amplitude, frequency, idles) in physical units",
+                       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    d.add_argument("--target", default="h", help="x, y, z, h, sx, sxdg, s, sdg, t, tdg, id, U angles 'theta,phi,lambda', "
+                   "or the two-qubit sqrt_bswap / xy_entangler")
+    d.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="qubit gap Delta/2pi in MHz")
+    d.add_argument("--gap2-mhz", type=float, default=None, help="second qubit's gap in MHz (two-qubit targets; default: equal)")
     d.add_argument("--max-amplitude", type=float, default=DEFAULT_DEVICE.max_amplitude, help="largest A in units of the gap")
     d.add_argument("--min-frequency", type=float, default=DEFAULT_DEVICE.min_frequency, help="smallest omega in units of the gap")
     d.add_argument("--max-frequency", type=float, default=DEFAULT_DEVICE.max_frequency, help="largest omega in units of the gap")
+    d.add_argument("--max-amplitude-mhz", type=float, default=None, help="largest A/2pi in MHz (overrides --max-amplitude)")
+    d.add_argument("--min-frequency-mhz", type=float, default=None, help="smallest drive f in MHz (overrides --min-frequency)")
+    d.add_argument("--max-frequency-mhz", type=float, default=None, help="largest drive f in MHz (overrides --max-frequency)")
     d.add_argument("--rank", default="duration", choices=["duration", "approximation", "robustness"], help="ranking criterion")
-    d.add_argument("--refine", type=int, default=3, help="refine this many top candidates exactly (default 3)")
+    d.add_argument("--variant", default="idle", choices=["idle", "virtual_z"],
+                   help="duration with real idles, or with the idles replaced by virtual-Z frame changes")
+    d.add_argument("--refine", type=int, default=3, help="0: CHRW proposals only; else the minimum number of continuous optimisations")
     d.add_argument("--show", type=int, default=10, help="rows of the table")
-    d.add_argument("--json", default="design.json", help="output JSON file")
+    d.add_argument("--json", default="design.json", help="output JSON file (the summary figure goes beside it as .png)")
     p = _map_parser(sub, "map", "P(A, omega) maps, approximation errors and their figures", "lzsm_map_out",
                     ("--amplitude", ["0.1", "8", "160"], "amplitude grid A/Delta"),
                     ("--frequency", ["0.5", "8", "160"], "frequency grid omega/Delta"))

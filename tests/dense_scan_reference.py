@@ -6,13 +6,11 @@ but the exact propagator (itself checked against scipy's DOP853 in the tests):
 1. exact one-period propagators on a dense (A, omega) grid over the default
    device bounds;
 2. on every frequency column, every sign change in A of ``U10 - b`` for
-   ``b = +|V10|, -|V10|``, with the propagator interpolated linearly in A,
-   ranked by the total time ``T + t1 + t2`` (idle times from the phases by
-   enumeration, own formula for ``R(t2) U R(t1) = +-V``);
-3. around the eight best of them (idles within 0.6 below 2 pi counted as 0, since
-   interpolation errors can push an idle across its wrap) a 20x finer exact (A, omega) scan whose sign
-   changes are polished by bisection on the exact propagator: the shortest
-   exact total time found is the reference;
+   ``b = +|V10|, -|V10|``, polished by bisection on the exact propagator, and
+   its total time ``T + t1 + t2`` (idle times from the phases by enumeration,
+   own formula for ``R(t2) U R(t1) = +-V``);
+3. around the six best of them a 20x finer exact (A, omega) scan, polished the
+   same way: the shortest exact total time found is the reference;
 4. for ``|V10| = 1`` (X, Y): the grid minima of ``|U00|`` polished by scipy's ``root``.
 
 Run ``python tests/dense_scan_reference.py`` to print the table the tests hold.
@@ -34,7 +32,7 @@ NAMED = ("x", "y", "h", "sx", "s", "t", "id")
 N_HAAR = 50
 HAAR_SEED = 7000
 A_LO, A_HI, W_LO, W_HI = 0.02, 8.0, 0.5, 8.0  # default device bounds (units of the gap)
-N_SEEDS = 8
+N_SEEDS = 6
 
 
 def target_matrix(key: str) -> np.ndarray:
@@ -52,16 +50,13 @@ def _wrap(x: float, tol: float = 1e-9) -> float:
     return 0.0 if 2 * np.pi - y < tol else y
 
 
-def _durations(u: np.ndarray, v: np.ndarray, w: np.ndarray, optimistic: float = 0.0) -> np.ndarray:
-    """Shortest T + t1 + t2 with R(t2) U R(t1) = +-V, R(t) = diag(e^{it/2}, e^{-it/2}) (gap 1), by enumeration.
-
-    With ``optimistic > 0`` idles within that much below 2 pi count as 0 (ranking of interpolated samples).
-    """
+def _durations(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Shortest T + t1 + t2 with R(t2) U R(t1) = +-V, R(t) = diag(e^{it/2}, e^{-it/2}) (gap 1), by enumeration."""
     def r(t):
         return np.diag([np.exp(0.5j * t), np.exp(-0.5j * t)])
 
     out = np.full(w.size, np.inf)
-    tol = max(optimistic, 1e-9)
+    tol = 1e-9
     for k in range(w.size):
         a, b = u[k, 0, 0], u[k, 1, 0]
         if abs(v[1, 0]) < 1e-12 or abs(b) < 1e-12:  # only t1 + t2 matters: t1 + t2 = 2 arg(V00 / a) (mod 2 pi)
@@ -77,12 +72,12 @@ def _durations(u: np.ndarray, v: np.ndarray, w: np.ndarray, optimistic: float = 
                 for d_ in (dlt, dlt + 2 * np.pi):
                     t1, t2 = _wrap(s_ + d_, tol), _wrap(s_ - d_, tol)
                     m = v.conj().T @ r(t2) @ u[k] @ r(t1)
-                    if abs(abs(np.trace(m)) - 2) < (0.05 if optimistic else 1e-8):
+                    if abs(abs(np.trace(m)) - 2) < 1e-8:
                         out[k] = min(out[k], t1 + t2)
     return 2 * np.pi / w + out
 
 
-def _column_roots(model, a: np.ndarray, w: np.ndarray, b_grid: np.ndarray, level: float):
+def _column_roots(model, a: np.ndarray, w: np.ndarray, b_grid: np.ndarray, level: float, iterations: int = 36):
     """Exact roots in A of U10 - level on each column (sign changes, bisection on the exact propagator)."""
     vals = b_grid - level
     i, j = np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)
@@ -90,7 +85,7 @@ def _column_roots(model, a: np.ndarray, w: np.ndarray, b_grid: np.ndarray, level
         return np.zeros(0), np.zeros(0), np.zeros((0, 2, 2), dtype=complex)
     lo, hi, ww = a[i], a[i + 1], w[j]
     flo = vals[i, j]
-    for _ in range(36):
+    for _ in range(iterations):
         mid = 0.5 * (lo + hi)
         fm = period_propagator(model, mid, ww)[:, 1, 0].real - level
         left = np.sign(fm) == np.sign(flo)
@@ -98,7 +93,7 @@ def _column_roots(model, a: np.ndarray, w: np.ndarray, b_grid: np.ndarray, level
         hi = np.where(left, hi, mid)
     x = 0.5 * (lo + hi)
     u = period_propagator(model, x, ww)
-    good = np.abs(u[:, 1, 0].real - level) < 1e-9
+    good = np.abs(u[:, 1, 0].real - level) < 1e-6
     return x[good], ww[good], u[good]
 
 
@@ -139,17 +134,13 @@ def dense_scan_optimum(v: np.ndarray, n_a: int = 400, n_w: int = 300, cache: dic
     spacing = w[1] - w[0]
     seeds = []
     for lev in levels:
-        # coarse: roots and propagators linearly interpolated between grid amplitudes (ranking only)
-        vals = u_grid[..., 1, 0].real - lev
-        i, j = np.nonzero(np.sign(vals[:-1]) * np.sign(vals[1:]) < 0)
-        if i.size == 0:
+        x, ww_, u = _column_roots(model, a, w, u_grid[..., 1, 0].real, lev, iterations=26)
+        if x.size == 0:
             continue
-        f = vals[i, j] / (vals[i, j] - vals[i + 1, j])
-        u = (1 - f)[:, None, None] * u_grid[i, j] + f[:, None, None] * u_grid[i + 1, j]
-        u = u / np.sqrt(np.abs(np.linalg.det(u)))[:, None, None]
-        d = _durations(u, v, w[j], optimistic=0.6)
+        d = _durations(u, v, ww_)
+        best = min(best, d.min())
         for k in np.argsort(d)[:N_SEEDS]:
-            seeds.append((d[k], a[i[k]] + f[k] * (a[1] - a[0]), w[j[k]], lev))
+            seeds.append((d[k], x[k], ww_[k], lev))
     seeds.sort()
     for _, x0, w0, lev in seeds[:N_SEEDS]:
         fine_w = np.linspace(max(W_LO, w0 - 2 * spacing), min(W_HI, w0 + 2 * spacing), 81)
