@@ -137,3 +137,16 @@ def test_haar_targets_reach_dense_scan_optimum(k):
     assert np.allclose(target_matrix(key), random_unitary(2, seed=HAAR_SEED + k).data / np.sqrt(
         np.linalg.det(random_unitary(2, seed=HAAR_SEED + k).data)))
     _check_optimum(key, REFERENCE[key])
+
+
+def test_duration_ties_are_broken_by_robustness():
+    from dataclasses import replace
+
+    from lzsm_gates.design import _ranked
+    from lzsm_gates.design_results import DEFAULT_MISCALIBRATION, Sensitivity
+
+    best = design_gate("t").best
+    fragile = replace(best, branch=9, sensitivities=Sensitivity(amplitude=1e3, frequency=1e3, gap=1e3))
+    for order in ([fragile, best], [best, fragile]):
+        ranked = _ranked(order, "duration", None, DEFAULT_MISCALIBRATION)
+        assert ranked[0].branch == best.branch and ranked[0].sensitivities is not None
