@@ -374,7 +374,8 @@ def design_gate(
     optimality = None
     if rank == "duration":
         extra, optimality = _continuous_optimum(
-            model, curve, idx[order][ok], amp[ok], freq[ok], u[ok], device, variant, int(n_refine)
+            model, curve, idx[order][ok], amp[ok], freq[ok], u[ok], device, variant, int(n_refine),
+            (device.max_frequency - device.min_frequency) / (int(n_frequencies) - 1),
         )
         designs = extra + designs
     if rest.size:  # listed after the refined ones, exactly evaluated
@@ -419,12 +420,11 @@ def _refined_points(
 
 def _continuous_optimum(
     model: DrivenModel, curve: OperatingCurve, idx: np.ndarray, amp: np.ndarray, freq: np.ndarray, u: np.ndarray,
-    device: Device, variant: str, n_starts: int,
+    device: Device, variant: str, n_starts: int, h: float,
 ) -> tuple[list[GateDesign], Optimality]:
     """Continuous optimisation from every exact sample within the sampling margin of the best (module docstring)."""
     tgt, gap = curve.target, curve.gap
     value = _objective(u, freq, tgt, gap, variant)
-    h = _column_spacing(curve, device)
     column = np.round((curve.frequency[idx] - device.min_frequency) / h).astype(int)
     best = float(value.min())
     if variant == "idle":
@@ -462,12 +462,6 @@ def _continuous_optimum(
         optimum=float(min(v_opt.min(), best)),
     )
     return designs, optimality
-
-
-def _column_spacing(curve: OperatingCurve, device: Device) -> float:
-    cols = np.unique(curve.frequency)
-    n = max(int(round((device.max_frequency - device.min_frequency) / max(np.diff(cols).min(), 1e-12))) if cols.size > 1 else 1, 1)
-    return (device.max_frequency - device.min_frequency) / n
 
 
 def _ranked(

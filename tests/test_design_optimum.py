@@ -39,8 +39,9 @@ def _check_optimum(key: str, reference: float) -> None:
     result = design_gate(target_matrix(key))
     best = result.best
     assert best.refined
-    # within 0.1 % of the dense-scan optimum (the scan is an upper bound up to its resolution)
-    assert abs(best.duration - reference) <= 1e-3 * reference
+    # never more than 0.1 % above the dense-scan optimum; the scan (an upper bound, frequency resolution
+    # ~1e-3 Delta near its best points) may itself lie up to ~0.15 % above the continuous optimum
+    assert reference * (1 - 2e-3) <= best.duration <= reference * (1 + 1e-3)
     assert float(gate_error(target_matrix(key), independent_unitary(best))) <= 1e-10
     opt = result.optimality
     assert opt.optimum == pytest.approx(best.duration, rel=1e-12) and opt.optimum <= opt.grid_best
