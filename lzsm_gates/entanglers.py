@@ -34,7 +34,7 @@ from scipy.optimize import differential_evolution, minimize, root
 
 from .curves import _bounds
 from .design import Ranking, design_gate
-from .design_results import GateDesign, _load, _number, _within
+from .design_results import GateDesign, Optimality, _load, _number, _within
 from .metrics import gate_error
 from .models import DrivenModel, coupled_qubits_model, qubit_model
 from .propagate import period_propagator
@@ -116,6 +116,8 @@ class BSwapDesign:
     device : Device
     name : str
         ``"sqrt_bswap"`` or ``"xy_entangler"``.
+    optimality : Optimality or None
+        How the block design was established (:class:`~lzsm_gates.design_results.Optimality`).
     """
 
     pulse: LZSMPulse
@@ -125,6 +127,7 @@ class BSwapDesign:
     exact_error: float
     device: Device = DEFAULT_DEVICE
     name: str = "sqrt_bswap"
+    optimality: Optimality | None = None
 
     @property
     def target(self) -> np.ndarray:
@@ -240,7 +243,7 @@ def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ra
         raise ConvergenceError("no exactly refined sqrt(bSWAP) block design")
     _, pulse, cand = best
     err = float(gate_error(bswap_target(), pulse.propagator(coupled_qubits_model(1.0, g2))))
-    return BSwapDesign(pulse, 1.0, g2, cand, err, device, "sqrt_bswap")
+    return BSwapDesign(pulse, 1.0, g2, cand, err, device, "sqrt_bswap", result.optimality)
 
 
 def design_xy_entangler(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, n_grid: int = 48) -> BSwapDesign:
@@ -309,8 +312,10 @@ class GapMismatch:
         (NaN without re-optimisation).
     reoptimized_pulse : LZSMPulse or None
     n_evaluations : int
-        Pulses evaluated by the global search (differential evolution over the
-        bounded box, polished locally, plus a local start from the design).
+        Pulses evaluated by the global search.
+    start_errors : tuple of float
+        Final error of each local optimisation (design, block operating points,
+        differential-evolution best), the evidence that the best basin was found.
     """
 
     gap2: float
@@ -318,6 +323,7 @@ class GapMismatch:
     reoptimized_error: float
     reoptimized_pulse: LZSMPulse | None
     n_evaluations: int
+    start_errors: tuple[float, ...] = ()
 
     def __iter__(self) -> Iterator[float]:
         return iter((self.fixed_error, self.reoptimized_error))
@@ -375,4 +381,4 @@ def bswap_gap_mismatch(
     reopt = float(gate_error(target, pulse.propagator(coupled_qubits_model(1.0, g2))))
     if reopt > fixed:
         pulse, reopt = p0, fixed
-    return GapMismatch(g2, fixed, reopt, pulse, count[0])
+    return GapMismatch(g2, fixed, reopt, pulse, count[0], tuple(float(r.fun) for r in results))

@@ -51,6 +51,7 @@ def test_sqrt_bswap_within_every_bound_on_random_devices():
         assert phys.frequency_mhz <= device.max_frequency * device.gap_hz / 1e6 * (1 + 1e-12)
         assert phys.amplitude_mhz <= device.max_amplitude * device.gap_hz / 1e6 * (1 + 1e-12)
         assert d.exact_error <= 1e-10
+        assert d.optimality is not None and d.optimality.optimum <= d.optimality.grid_best
 
 
 def test_high_min_frequency_designs_or_says_why_in_physical_units():
@@ -90,6 +91,7 @@ def test_gap_mismatch_global_reoptimisation():
     fixed, reopt = m
     assert reopt <= 5e-3 < fixed
     assert m.reoptimized_pulse is not None and m.n_evaluations > 0
+    assert min(m.start_errors) == pytest.approx(reopt, rel=1e-6) and len(m.start_errors) >= 3
     check = gate_error(bswap_target(), m.reoptimized_pulse.propagator(coupled_qubits_model(1.0, 1.05)))
     assert float(check) == pytest.approx(reopt, rel=1e-6)
     # the idle-free entangler is far less sensitive to the same mismatch, without re-optimisation
