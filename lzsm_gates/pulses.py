@@ -18,6 +18,7 @@ All quantities are in internal units (see :mod:`lzsm_gates.units`);
 
 from __future__ import annotations
 
+from collections.abc import ItemsView, KeysView
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -51,7 +52,7 @@ class PhysicalPulse:
     duration_virtual_z_ns : float
         Duration when the idles are replaced by virtual-Z phases (one period).
 
-    Fields can also be read as ``phys["duration_ns"]``.
+    Fields can also be read as ``phys["duration_ns"]`` (and ``keys()``, ``items()``, ``dict(phys)``).
     """
 
     amplitude_mhz: float
@@ -68,6 +69,12 @@ class PhysicalPulse:
         if key not in self.__dataclass_fields__:
             raise KeyError(key)
         return getattr(self, key)
+
+    def keys(self) -> KeysView[str]:
+        return self.to_dict().keys()
+
+    def items(self) -> ItemsView[str, float]:
+        return self.to_dict().items()
 
     def to_dict(self) -> dict[str, float]:
         """Plain dictionary (JSON-serialisable)."""
