@@ -245,18 +245,21 @@ def _load(name: str, build: Any) -> Any:
 
 @dataclass(frozen=True)
 class Optimality:
-    r"""How :func:`~lzsm_gates.design.design_gate` knows its best candidate is optimal within the bounds.
+    r"""How :func:`~lzsm_gates.design.design_gate` established its best candidate within the bounds.
 
     Every root of the exact operating-point equation on the frequency grid
-    (``n_columns`` columns, spacing ``frequency_spacing``) is found and
-    evaluated with exact idle times (``n_samples`` points).  Between two
-    adjacent samples of a branch the objective changes by at most
-    ``margin`` (the largest change seen between adjacent samples of one
-    branch, idle wraps excepted); the continuous optimisation is started
-    from every sample within ``margin`` of the best one (``n_starts`` starts,
-    so no point of the curves lying between samples can beat the result by
-    more than the final resolution ``resolution`` in frequency), and reaches
-    ``optimum``, compared with ``grid_best``, the best sample.
+    (``n_columns`` columns, spacing ``frequency_spacing``) that could rank
+    first is found and evaluated with exact idle times (``n_samples``
+    points).  ``margin`` is the largest change of the objective seen between
+    adjacent samples of one branch (idle wraps excepted); where an idle wraps
+    between two samples their optimistic value drops that idle.  The
+    continuous optimisation starts from every sample whose optimistic value is
+    within ``margin`` of the best sample (``n_starts`` starts, at most 12, best first) and resolves
+    the optimum to ``resolution`` in frequency.  This is a sampling argument
+    (a branch segment shorter than one column that dips by more than
+    ``margin`` could escape it), checked against an independent brute-force
+    scan in the tests; ``optimum`` is compared with ``grid_best``, the best
+    sample.
 
     Attributes
     ----------
