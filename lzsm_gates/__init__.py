@@ -190,6 +190,6 @@ from .maps import cavity_map, error_landscape, pulse_populations, rate_map
 from .targets import GateTarget
 from .pulses import PhysicalPulse
 from .design_results import Optimality, Sensitivity
-from .entanglers import GapMismatch, design_xy_entangler, xy_entangler_target
+from .entanglers import EntanglerComparison, GapMismatch, compare_entanglers, design_xy_entangler, xy_entangler_target
 
 __version__ = "0.1.0"

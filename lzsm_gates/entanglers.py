@@ -49,6 +49,8 @@ __all__ = [
     "design_bswap",
     "design_xy_entangler",
     "bswap_gap_mismatch",
+    "EntanglerComparison",
+    "compare_entanglers",
 ]
 
 _BLOCK_A = np.array([0, 3])  # {00, 11}
@@ -382,3 +384,47 @@ def bswap_gap_mismatch(
     if reopt > fixed:
         pulse, reopt = p0, fixed
     return GapMismatch(g2, fixed, reopt, pulse, count[0], tuple(float(r.fun) for r in results))
+
+
+@dataclass(frozen=True)
+class EntanglerComparison:
+    r"""The two one-period entanglers side by side: duration and sensitivity to a gap mismatch.
+
+    Attributes
+    ----------
+    designs : tuple of BSwapDesign
+        :math:`\sqrt{\mathrm{bSWAP}}` + idles and the idle-free XY entangler (equal gaps).
+    mismatch_gap2 : float
+        :math:`\Delta_2/\Delta_1` of the robustness check.
+    mismatch_errors : tuple of float
+        4x4 error of each unchanged pulse at ``mismatch_gap2``.
+    """
+
+    designs: tuple[BSwapDesign, ...]
+    mismatch_gap2: float
+    mismatch_errors: tuple[float, ...]
+
+    @property
+    def fastest(self) -> BSwapDesign:
+        return min(self.designs, key=lambda d: d.duration)
+
+    @property
+    def most_robust(self) -> BSwapDesign:
+        return self.designs[int(np.argmin(self.mismatch_errors))]
+
+    def table(self) -> str:
+        """Plain-text table in physical units."""
+        rows = [f"{'gate':<14} {'idles [ns]':>10} {'duration [ns]':>13} {'1-F':>8} {f'1-F at D2/D1={self.mismatch_gap2:g}':>20}"]
+        for d, e in zip(self.designs, self.mismatch_errors):
+            p = d.to_physical()
+            rows.append(f"{d.name:<14} {p.idle_before_ns + p.idle_after_ns:>10.2f} {p.duration_ns:>13.2f} "
+                        f"{d.exact_error:>8.1e} {e:>20.2e}")
+        return "\n".join(rows)
+
+
+def compare_entanglers(device: Device = DEFAULT_DEVICE, *, mismatch_gap2: float = 1.05) -> EntanglerComparison:
+    """Design both entanglers for equal gaps and evaluate them at ``mismatch_gap2`` (no re-optimisation);
+    ``fastest`` / ``most_robust`` say which to offer."""
+    designs = (design_bswap(device), design_xy_entangler(device))
+    errors = tuple(bswap_gap_mismatch(d, mismatch_gap2, reoptimize=False).fixed_error for d in designs)
+    return EntanglerComparison(designs, float(mismatch_gap2), errors)

@@ -9,6 +9,7 @@ from lzsm_gates.entanglers import (
     BSwapDesign,
     bswap_gap_mismatch,
     bswap_target,
+    compare_entanglers,
     design_bswap,
     design_xy_entangler,
     xy_entangler_target,
@@ -81,7 +82,9 @@ def test_xy_entangler_is_idle_free_exact_and_locally_equivalent_to_sqrt_bswap():
     assert float(gate_error(xy_entangler_target(), independent_two_qubit_unitary(xy))) <= 1e-10
     g_xy, g_bswap = makhlin_invariants(xy_entangler_target()), makhlin_invariants(bswap_target())
     assert np.allclose(g_xy[0], g_bswap[0]) and np.isclose(g_xy[1], g_bswap[1])
-    assert xy.duration < design_bswap().duration
+    comparison = compare_entanglers()
+    assert comparison.fastest.name == comparison.most_robust.name == "xy_entangler"
+    assert "xy_entangler" in comparison.table()
 
 
 @pytest.mark.slow
