@@ -30,8 +30,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "approximations": (
         "APPROXIMATIONS", "approximate_propagator", "double_rotating_propagator", "magnus_propagator", "rwa_propagator",
     ),
-    "pulses": ("LZSMPulse", "rz"),
-    "targets": ("SINGLE_QUBIT_NAMES", "Target", "idle_solution", "resolve_target", "to_special_unitary"),
+    "pulses": ("LZSMPulse", "rz", "PhysicalPulse"),
+    "targets": ("SINGLE_QUBIT_NAMES", "Target", "idle_solution", "resolve_target", "to_special_unitary", "GateTarget"),
     "sweeps": (
         "Axis", "SweepError", "load_result", "run_sweep", "save_result", "sweep_failures", "WORK_LIMITS",
         "SweepOptions", "SweepWarning", "WorkEstimate", "estimate_work", "fixed_cost",
@@ -41,9 +41,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "to_lab_units",
     ),
     "design": (
-        "DEFAULT_MISCALIBRATION", "BSwapDesign", "DesignResult", "GateDesign", "OperatingCurve", "bswap_gap_mismatch",
-        "bswap_target", "design_bswap", "design_gate", "design_identity", "identity_curve", "operating_curve", "refine",
-        "sensitivity",
+        "DEFAULT_MISCALIBRATION", "DesignResult", "GateDesign", "OperatingCurve", "design_gate", "design_identity",
+        "identity_curve", "operating_curve", "refine", "sensitivity",
     ),
     "baths": (
         "Bath", "OhmicSpectralDensity", "SpectralDensity", "bose_einstein", "thermal_energy", "OneOverFNoise",
@@ -103,6 +102,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "two_qubit_model", "virtual_z_phases",
     ),
     "executors": ("MAX_LOCAL_WORKERS", "sweep_executor"),
+    "design_results": ("Optimality", "Sensitivity"),
+    "entanglers": (
+        "EntanglerComparison", "GapMismatch", "compare_entanglers", "design_xy_entangler", "xy_entangler_target",
+        "BSwapDesign", "bswap_target", "design_bswap", "bswap_gap_mismatch",
+    ),
 }
 
 __getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
@@ -433,4 +437,17 @@ __all__ = [
     "CavityOpenDynamics",
     "cavity_memory_estimate",
     "cavity_open_dynamics",
+    # pulses
+    "PhysicalPulse",
+    # targets
+    "GateTarget",
+    # design_results
+    "Optimality",
+    "Sensitivity",
+    # entanglers
+    "EntanglerComparison",
+    "GapMismatch",
+    "compare_entanglers",
+    "design_xy_entangler",
+    "xy_entangler_target",
 ]

@@ -1,390 +1,100 @@
-r"""Gate design: CHRW operating curves, exact refinement, ranking and robustness.
+r"""Single-qubit gate design: CHRW operating points, exact refinement, continuous duration optimisation, ranking.
 
-Workflow (docs: Physics, Secs. 3-4; gates paper Secs. III-IV):
+A target :math:`V \in SU(2)` with :math:`|V_{10}| = s = \sin(\theta/2)` is
+reached by one period :math:`U = [[a, -b], [b, a^*]]` (real :math:`b`) and
+idles iff :math:`b = \pm s` (docs: Physics, Sec. 3).  The design works
+with the signed amplitude :math:`b = U_{10}` (never with :math:`P = b^2`),
+so every angle from :math:`\theta = 10^{-8}` to :math:`\pi` is solved without
+rounding: the operating points are the curves :math:`b(A, \omega) = +s` and
+:math:`b(A, \omega) = -s` (one curve :math:`b = 0` for diagonal targets); for
+:math:`s = 1` (X, Y) they are the isolated points :math:`a = 0`.
 
-1. :func:`operating_curve` proposes, in microseconds per point, every
-   operating point :math:`(A, \omega)` inside the device bounds where the
-   CHRW transition probability equals the target's
-   :math:`P_V = |V_{10}|^2`, with its idle times (and virtual-Z phases)
-   from :func:`~lzsm_gates.targets.idle_solution`.  For
-   :math:`0 < P_V < 1` the points lie on curves (found column by column in
-   :math:`\omega` by bracketing in :math:`A`); for :math:`P_V = 0`
-   (diagonal targets) on the zero lines of the signed :math:`U_{10}`; for
-   :math:`P_V = 1` (X, Y) on isolated points where :math:`U_{00} = 0`
-   (two real conditions), found from the grid maxima of :math:`P`.  Roots
-   are numbered by *branch* from low to high amplitude in each column
-   (the main lobe, the highest-frequency one, holds branches 0 and 1).
-2. :func:`design_gate` evaluates every proposal exactly (one batched
-   propagator call), ranks them (``"duration"``: shortest total time with
-   idles; ``"approximation"``: smallest CHRW error; ``"robustness"``: least
-   sensitive to calibration errors; ``"open_system"`` with a bath: lowest
-   total error) and refines the best ones with exact propagation:
-   a 1-D root of :math:`U_{10}(A) = \pm\sqrt{P_V}` at fixed :math:`\omega`
-   (fixed pulse length), or the 2-D root of :math:`U_{00}(A, \omega) = 0`
-   when :math:`P_V = 1`, then exact idle times.  The unitary gate error
-   after refinement is limited only by the propagator accuracy (1e-11).
-3. :func:`design_identity` gives one-period identities :math:`U(T) = \pm I`
-   (no idle) of a chosen duration; :func:`design_bswap` the two-qubit
-   :math:`\sqrt{\mathrm{bSWAP}}` through the block mapping of Sec. IV.
+1. :func:`operating_curve` proposes, in microseconds per point, every CHRW
+   operating point on a frequency grid inside the device bounds: roots in
+   :math:`A` of :math:`b_\mathrm{CHRW} \mp s` column by column, plus, for
+   :math:`s > 0.9`, the small loops around the :math:`|b| = 1` points that a
+   grid misses.  Roots are numbered by *branch* from low to high amplitude in
+   each column.
+2. :func:`design_gate` refines *every* proposal in one batch (vectorised
+   secant in :math:`A` at fixed :math:`\omega` on the exact propagator),
+   computes the idle times from the exact propagator and only then ranks, so a
+   CHRW phase error can not push an idle across its :math:`2\pi/\Delta` wrap.
+3. For ``rank="duration"`` the total time
+   :math:`T + t_1 + t_2` (or :math:`T` for the virtual-Z variant) is then
+   minimised continuously over :math:`(A, \omega, t_1, t_2)` on the exact
+   curves: the constraint :math:`b = \pm s` eliminates :math:`A`, the idles
+   follow analytically (:func:`~lzsm_gates.targets.idle_solution`), and a
+   nested frequency search around every sample within the sampling margin of
+   the best one reaches interior optima, the device bounds and the points
+   where an idle wraps to zero alike.  :class:`~lzsm_gates.design_results.Optimality`
+   records the evidence.  Exact ties (e.g. the two signs of :math:`b`) are broken
+   by robustness to miscalibration.
+4. :func:`design_identity` gives one-period identities :math:`U(T) = \pm I`
+   of a chosen duration; two-qubit designs live in :mod:`lzsm_gates.entanglers`.
 
 All amplitudes and frequencies are in units of the device gap, times in
-units of :math:`1/\Delta`; :meth:`GateDesign.to_physical` converts.
+units of :math:`1/\Delta`; :meth:`GateDesign.to_physical` converts.  The
+unitary error of refined designs is limited by the propagator (about 1e-20
+in :math:`1 - F`).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
-from scipy.optimize import brentq, minimize, minimize_scalar, root
+from scipy.optimize import brentq, minimize_scalar, root
 
-from .chrw import chrw_parameters, chrw_propagator
+from .chrw import chrw_propagator
+from .curves import (
+    _LOOP_S,
+    _UNIT_S,
+    OperatingCurve,
+    _bisect,
+    _bounds,
+    _exact_roots,
+    _identity_function,
+    _no_point_error,
+    _re_im,
+    identity_curve,
+    operating_curve,
+)
+from .design_results import (
+    DEFAULT_MISCALIBRATION,
+    DesignResult,
+    GateDesign,
+    Optimality,
+    Sensitivity,
+    sensitivity,
+)
 from .metrics import gate_error
-from .models import DrivenModel, coupled_qubits_model, qubit_model
+from .models import DrivenModel, qubit_model
 from .propagate import period_propagator
 from .pulses import LZSMPulse
-from .targets import Target, idle_solution, resolve_target
+from .targets import GateTarget, idle_solution, resolve_target
 from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_in_range, check_positive
 
 __all__ = [
     "OperatingCurve",
     "GateDesign",
     "DesignResult",
+    "Optimality",
+    "Sensitivity",
     "operating_curve",
     "design_gate",
     "refine",
     "sensitivity",
     "design_identity",
     "identity_curve",
-    "bswap_target",
-    "BSwapDesign",
-    "design_bswap",
-    "bswap_gap_mismatch",
     "DEFAULT_MISCALIBRATION",
 ]
 
 Ranking = Literal["duration", "approximation", "robustness", "open_system"]
-_P_EDGE = 1e-9
-_A_MIN = 0.02
-
-
-@dataclass(frozen=True)
-class OperatingCurve:
-    """CHRW operating points of one target (arrays of equal length, internal units).
-
-    Attributes
-    ----------
-    target : Target
-    gap : float
-        Gap of the single-qubit problem (1 for one qubit, :math:`\\Delta_1+\\Delta_2` for bSWAP).
-    amplitude, frequency : ndarray
-        Proposed :math:`(A, \\omega)`.
-    branch : ndarray of int
-        Root index in amplitude within each frequency column (0 = lowest amplitude; the main lobe holds the lowest roots).
-    idle_before, idle_after : ndarray
-        Idle times from the CHRW propagator.
-    """
-
-    target: Target
-    gap: float
-    amplitude: np.ndarray
-    frequency: np.ndarray
-    branch: np.ndarray
-    idle_before: np.ndarray
-    idle_after: np.ndarray
-
-    def __len__(self) -> int:
-        return int(self.amplitude.size)
-
-    @property
-    def duration(self) -> np.ndarray:
-        """Total gate time with idles."""
-        return 2 * np.pi / self.frequency + self.idle_before + self.idle_after
-
-
-def _bounds(device: Device, gap: float) -> tuple[float, float, float]:
-    return device.max_amplitude, device.min_frequency * gap, device.max_frequency * gap
-
-
-def _curve_function(p_target: float) -> Callable[[np.ndarray], np.ndarray]:
-    """The signed function whose zeros in A are the operating points (P_V in (0, 1] or 0)."""
-    if p_target < _P_EDGE:
-        return lambda u: u[..., 1, 0].real
-    return lambda u: np.abs(u[..., 1, 0]) ** 2 - p_target
-
-
-def operating_curve(
-    target: Any,
-    device: Device = DEFAULT_DEVICE,
-    *,
-    gap: float = 1.0,
-    n_frequencies: int = 120,
-    n_amplitudes: int = 100,
-) -> OperatingCurve:
-    r"""CHRW proposals for ``target`` inside the device bounds (see module docstring).
-
-    Parameters
-    ----------
-    target : str, Gate, Operator, array_like or Target
-        Single-qubit target (see :func:`~lzsm_gates.targets.resolve_target`).
-    device : Device
-        Bounds ``max_amplitude``, ``min_frequency``, ``max_frequency`` (units of its gap).
-    gap : float
-        Gap of the driven two-level problem in units of the device gap.
-    n_frequencies, n_amplitudes : int
-        Resolution of the bracketing grid.
-
-    Raises
-    ------
-    LZSMInputError
-        If no operating point exists inside the bounds.
-    """
-    tgt = resolve_target(target)
-    gap = float(check_positive("gap", gap))
-    a_max, w_min, w_max = _bounds(device, gap)
-    p_t = tgt.probability
-    w = np.linspace(w_min, w_max, n_frequencies)
-    a = np.linspace(_A_MIN * gap, a_max, n_amplitudes)
-    if p_t > 1 - _P_EDGE:
-        amp, freq, branch = _unit_probability_points(a, w, gap)
-    else:
-        f = _curve_function(p_t)
-        values = f(chrw_propagator(a[:, None], w[None, :], gap))
-        lo_i, col = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
-        lo, hi, freq = a[lo_i], a[lo_i + 1], w[col]
-        if lo_i.size == 0 and p_t > 0.5:
-            lo, hi, freq, col = _unit_point_brackets(f, a, w, gap)
-        amp = _bisect(lambda x, ww: f(chrw_propagator(x, ww, gap)), lo, hi, freq) if lo.size else lo
-        # sign changes across a jump of the CHRW root branch (strong drive, low frequency) are not operating points
-        real = np.abs(f(chrw_propagator(amp, freq, gap))) < 1e-6 if amp.size else np.zeros(0, dtype=bool)
-        amp, freq, col = amp[real], freq[real], col[real]
-        branch = _rank_within(col, amp)
-    if amp.size == 0:
-        raise LZSMInputError(
-            f"target {tgt.name} (P = {p_t:.4f}) has no operating point with amplitude <= {a_max:g} and "
-            f"frequency in [{w_min:g}, {w_max:g}] (units of the gap): widen the device bounds"
-        )
-    t1, t2 = idle_solution(chrw_propagator(amp, freq, gap), tgt.matrix, gap)
-    return OperatingCurve(tgt, gap, amp, freq, branch, t1, t2)
-
-
-def _rank_within(groups: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Index of each element within its group, by increasing ``order``."""
-    rank = np.zeros(groups.size, dtype=int)
-    for g in np.unique(groups):
-        idx = np.nonzero(groups == g)[0]
-        rank[idx[np.argsort(order[idx])]] = np.arange(idx.size)
-    return rank
-
-
-def _bisect(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Vectorised Illinois (regula falsi) root polish on brackets [lo, hi] at frequencies w (callers check |f|)."""
-    flo, fhi = fn(lo, w), fn(hi, w)
-    x = lo.copy()
-    last = np.zeros(lo.shape, dtype=int)  # +1: lo moved last, -1: hi moved last
-    for _ in range(25):  # Illinois converges in ~10 steps; brackets of a jump (no root) stop here
-        x = np.where(fhi != flo, (lo * fhi - hi * flo) / np.where(fhi != flo, fhi - flo, 1.0), 0.5 * (lo + hi))
-        x = np.clip(x, np.minimum(lo, hi), np.maximum(lo, hi))
-        fx = fn(x, w)
-        left = np.sign(fx) == np.sign(flo)
-        # Illinois: when the same end moves twice, halve the stale value at the other end
-        fhi = np.where(left & (last == 1), 0.5 * fhi, fhi)
-        flo = np.where(~left & (last == -1), 0.5 * flo, flo)
-        lo, flo = np.where(left, x, lo), np.where(left, fx, flo)
-        hi, fhi = np.where(left, hi, x), np.where(left, fhi, fx)
-        last = np.where(left, 1, -1)
-        if np.all((np.abs(fx) < 1e-14) | (np.abs(hi - lo) < 1e-10 * np.maximum(1.0, np.abs(x)))):
-            break
-    return x
-
-
-def _unit_probability_points(a: np.ndarray, w: np.ndarray, gap: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Isolated CHRW points with U00 = 0 (P = 1), seeded from local maxima of P on the grid."""
-    p = np.abs(chrw_propagator(a[:, None], w[None, :], gap)[..., 1, 0]) ** 2
-    inner = p[1:-1, 1:-1]
-    peak = (inner > 0.8) & np.all(
-        [inner >= np.roll(np.roll(p, di, 0), dj, 1)[1:-1, 1:-1] for di in (-1, 0, 1) for dj in (-1, 0, 1)], axis=0
-    )
-    found: list[tuple[float, float]] = []
-    for i, j in zip(*np.nonzero(peak)):
-        sol = root(lambda x: _re_im(chrw_propagator(x[0], x[1], gap)[0, 0]), [a[i + 1], w[j + 1]], method="hybr")
-        if np.hypot(*sol.fun) < 1e-10 and 0 < sol.x[0] <= a[-1] and w[0] <= sol.x[1] <= w[-1]:
-            if not any(np.hypot(sol.x[0] - fa, sol.x[1] - fw) < 1e-6 for fa, fw in found):
-                found.append((float(sol.x[0]), float(sol.x[1])))
-    found.sort(key=lambda x: -x[1])
-    pts = np.array(found).reshape(-1, 2)
-    return pts[:, 0], pts[:, 1], np.arange(len(found))
-
-
-def _unit_point_brackets(
-    f: Callable[[np.ndarray], np.ndarray], a: np.ndarray, w: np.ndarray, gap: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Amplitude brackets of the curve around the P = 1 points, at their frequencies.
-
-    For a target with P close to 1 the curve P = P_V is a set of small loops
-    around the isolated P = 1 points, which the grid can miss entirely; at the
-    frequency of each such point ``f`` is positive there and negative a little
-    below and above in amplitude.  Returns ``lo, hi, frequency, point index``.
-    """
-    a1, w1, _ = _unit_probability_points(a, w, gap)
-    out: list[tuple[float, float, float, int]] = []
-    for k, (ai, wi) in enumerate(zip(a1, w1)):
-        for sign in (-1.0, 1.0):
-            step = 1e-3 * ai
-            while step < 0.5 * ai:
-                x = ai + sign * step
-                if x > 0 and f(chrw_propagator(x, wi, gap)) < 0:
-                    out.append((min(ai, x), max(ai, x), wi, k))
-                    break
-                step *= 2
-    lo, hi, freq, idx = (np.array(v) for v in zip(*out)) if out else (np.zeros(0),) * 3 + (np.zeros(0, dtype=int),)
-    return lo, hi, freq, idx
-
-
-def _re_im(z: complex) -> list[float]:
-    return [float(np.real(z)), float(np.imag(z))]
-
-
-@dataclass(frozen=True)
-class GateDesign:
-    """One operating point for a target, with its exact evaluation.
-
-    Attributes
-    ----------
-    target : Target
-    pulse : LZSMPulse
-        Pulse with real idles.
-    virtual_z_pulse : LZSMPulse
-        The same drive with zero idles and virtual-Z phases instead.
-    branch : int
-        Branch of the operating curve (root index in amplitude at its frequency).
-    approximation_error : float
-        :math:`1 - F(U_\\mathrm{CHRW}(T), U(T))` at the proposal.
-    exact_error : float
-        Exact unitary gate error of ``pulse`` against the target.
-    proposal : tuple of float
-        CHRW :math:`(A, \\omega)` before refinement.
-    refined : bool
-        True if the point was refined with exact propagation.
-    device : Device
-    gap : float
-        Gap of the driven two-level problem (units of the device gap).
-    sensitivities : dict
-        Error coefficients of :func:`sensitivity` (filled on request).
-    open_system_error : float or None
-        Incoherent error under the bath (filled by ``rank="open_system"``).
-    """
-
-    target: Target
-    pulse: LZSMPulse
-    virtual_z_pulse: LZSMPulse
-    branch: int
-    approximation_error: float
-    exact_error: float
-    proposal: tuple[float, float]
-    refined: bool
-    device: Device = DEFAULT_DEVICE
-    gap: float = 1.0
-    sensitivities: dict[str, float] = field(default_factory=dict)
-    open_system_error: float | None = None
-
-    @property
-    def moved(self) -> dict[str, float]:
-        """How far refinement moved the point from the CHRW proposal (absolute, units of the gap)."""
-        return {"amplitude": self.pulse.amplitude - self.proposal[0], "frequency": self.pulse.frequency - self.proposal[1]}
-
-    @property
-    def duration(self) -> float:
-        """Total duration with real idles."""
-        return self.pulse.duration
-
-    def to_physical(self) -> dict[str, Any]:
-        """What an AWG needs: amplitude and frequency (MHz), period, idles and total duration (ns), virtual-Z phases."""
-        phys = self.pulse.to_physical(self.device)
-        vz = self.virtual_z_pulse.to_physical(self.device)
-        phys.update(vz_before_rad=vz["vz_before_rad"], vz_after_rad=vz["vz_after_rad"], duration_virtual_z_ns=vz["duration_ns"])
-        return phys
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form; :meth:`from_dict` restores an equal design."""
-        m = self.target.matrix
-        return {
-            "target": {"name": self.target.name, "matrix_real": m.real.tolist(), "matrix_imag": m.imag.tolist()},
-            "pulse": self.pulse.to_dict(),
-            "virtual_z_pulse": self.virtual_z_pulse.to_dict(),
-            "branch": int(self.branch),
-            "approximation_error": float(self.approximation_error),
-            "exact_error": float(self.exact_error),
-            "proposal": [float(v) for v in self.proposal],
-            "refined": bool(self.refined),
-            "device": {k: getattr(self.device, k) for k in self.device.__dataclass_fields__},
-            "gap": float(self.gap),
-            "sensitivities": {k: float(v) for k, v in self.sensitivities.items()},
-            "open_system_error": None if self.open_system_error is None else float(self.open_system_error),
-            "physical": self.to_physical(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "GateDesign":
-        """Inverse of :meth:`to_dict`."""
-        t = data["target"]
-        matrix = np.array(t["matrix_real"]) + 1j * np.array(t["matrix_imag"])
-        return cls(
-            target=Target(t["name"], matrix),
-            pulse=LZSMPulse(**data["pulse"]),
-            virtual_z_pulse=LZSMPulse(**data["virtual_z_pulse"]),
-            branch=int(data["branch"]),
-            approximation_error=float(data["approximation_error"]),
-            exact_error=float(data["exact_error"]),
-            proposal=tuple(data["proposal"]),
-            refined=bool(data["refined"]),
-            device=Device(**data["device"]),
-            gap=float(data["gap"]),
-            sensitivities=dict(data["sensitivities"]),
-            open_system_error=data["open_system_error"],
-        )
-
-
-@dataclass(frozen=True)
-class DesignResult:
-    """Ranked candidate designs of one target (``candidates[0]`` is the best)."""
-
-    target: Target
-    candidates: list[GateDesign]
-    rank: str
-    curve: OperatingCurve
-
-    @property
-    def best(self) -> GateDesign:
-        """The top-ranked design."""
-        return self.candidates[0]
-
-    def table(self) -> str:
-        """Plain-text table of the candidates in physical units."""
-        head = (
-            f"{'#':>2} {'br':>2} {'A/2pi MHz':>10} {'f MHz':>8} {'T ns':>7} {'t1 ns':>7} {'t2 ns':>7} "
-            f"{'total ns':>8} {'vz total':>8} {'CHRW err':>9} {'exact err':>9} {'refined':>7}"
-        )
-        rows = [head]
-        for i, c in enumerate(self.candidates):
-            p = c.to_physical()
-            rows.append(
-                f"{i:>2} {c.branch:>2} {p['amplitude_mhz']:>10.3f} {p['frequency_mhz']:>8.3f} {p['period_ns']:>7.2f} "
-                f"{p['idle_before_ns']:>7.2f} {p['idle_after_ns']:>7.2f} {p['duration_ns']:>8.2f} "
-                f"{p['duration_virtual_z_ns']:>8.2f} {c.approximation_error:>9.1e} {c.exact_error:>9.1e} {str(c.refined):>7}"
-            )
-        return "\n".join(rows)
-
-    def to_json(self) -> str:
-        """JSON text of all candidates (``DesignResult.from_json`` restores them)."""
-        return json.dumps({"rank": self.rank, "candidates": [c.to_dict() for c in self.candidates]}, indent=2)
-
-    @staticmethod
-    def from_json(text: str) -> list[GateDesign]:
-        """The candidate designs stored by :meth:`to_json`."""
-        return [GateDesign.from_dict(c) for c in json.loads(text)["candidates"]]
+Variant = Literal["idle", "virtual_z"]
+_ZOOM_LEVELS = 5
+_ZOOM_POINTS = 7
+_MAX_STARTS = 12
 
 
 def _vz_pulse(pulse: LZSMPulse, gap: float) -> LZSMPulse:
@@ -392,117 +102,178 @@ def _vz_pulse(pulse: LZSMPulse, gap: float) -> LZSMPulse:
     return LZSMPulse(pulse.amplitude, pulse.frequency, vz_before=-gap * pulse.idle_before, vz_after=-gap * pulse.idle_after)
 
 
-def _make_design(
-    target: Target, amp: float, freq: float, branch: int, proposal: tuple[float, float], refined: bool, device: Device, gap: float,
-    u_exact: np.ndarray | None = None, approximation_error: float | None = None,
-) -> GateDesign:
-    """Exact evaluation of one operating point (``u_exact`` and ``approximation_error`` reuse batch results)."""
+def _make_designs(
+    target: GateTarget, amp: np.ndarray, freq: np.ndarray, branch: np.ndarray, proposal: np.ndarray,
+    refined: bool, device: Device, gap: float, u_exact: np.ndarray | None = None,
+) -> list[GateDesign]:
+    """Exact evaluation of operating points (``u_exact`` reuses batch propagators); idles from the exact propagator."""
+    amp, freq = np.atleast_1d(amp).astype(float), np.atleast_1d(freq).astype(float)
     model = qubit_model(gap)
-    u = period_propagator(model, amp, freq) if u_exact is None else u_exact
-    if approximation_error is None:
-        approximation_error = float(gate_error(u, chrw_propagator(amp, freq, gap)))
+    u = period_propagator(model, amp, freq) if u_exact is None else u_exact.reshape(-1, 2, 2)
+    approx = gate_error(u, chrw_propagator(amp, freq, gap))
     t1, t2 = idle_solution(u, target.matrix, gap)
-    pulse = LZSMPulse(float(amp), float(freq), float(t1), float(t2))
-    return GateDesign(
-        target=target,
-        pulse=pulse,
-        virtual_z_pulse=_vz_pulse(pulse, gap),
-        branch=int(branch),
-        approximation_error=float(approximation_error),
-        exact_error=float(gate_error(target.matrix, pulse.propagator(model, u))),
-        proposal=(float(proposal[0]), float(proposal[1])),
-        refined=refined,
-        device=device,
-        gap=gap,
-    )
+    out = []
+    for k in range(amp.size):
+        pulse = LZSMPulse(float(amp[k]), float(freq[k]), float(t1[k]), float(t2[k]))
+        out.append(GateDesign(
+            target=target,
+            pulse=pulse,
+            virtual_z_pulse=_vz_pulse(pulse, gap),
+            branch=int(np.atleast_1d(branch)[k]),
+            approximation_error=float(approx[k]),
+            exact_error=float(gate_error(target.matrix, pulse.propagator(model, u[k]))),
+            proposal=(float(proposal[k, 0]), float(proposal[k, 1])),
+            refined=refined,
+            device=device,
+            gap=gap,
+        ))
+    return out
 
 
 def refine(design: GateDesign) -> GateDesign:
-    r"""Exact refinement of a design (module docstring, step 2).
+    r"""Exact operating point nearest to a design at its frequency (root of :math:`U_{10}(A) = \pm s`).
+
+    Full flips (:math:`s = 1`) solve the 2-D equation :math:`U_{00}(A, \omega) = 0`;
+    for :math:`s` close to 1 the exact loop around that point is used when the
+    design's frequency misses it.
 
     Raises
     ------
     ConvergenceError
-        If no exact operating point is found near the proposal.
+        If no exact operating point is found near the design.
     """
     gap, tgt = design.gap, design.target
     model = qubit_model(gap)
     a0, w0 = design.pulse.amplitude, design.pulse.frequency
-    p_t = tgt.probability
-    if p_t > 1 - _P_EDGE:
+    s = tgt.transition_amplitude
+    a_max = max(design.device.max_amplitude, a0)
+    if s >= _UNIT_S:
         amp, freq = _exact_unit_point(model, a0, w0, tgt.name)
     else:
-        f = _curve_function(p_t)
-        freq = w0
-        try:
-            amp = _bracket_root(lambda x: float(f(period_propagator(model, x, freq))), a0)
-        except ConvergenceError:
-            if p_t <= 0.5:
-                raise
-            # near P = 1 the exact curve is a small loop around the exact P = 1 point, which may miss w0:
-            # move to that point's frequency, where P - P_V > 0 at its amplitude and changes sign on either side
+        sign = 1.0 if s == 0 else np.sign(period_propagator(model, a0, w0)[1, 0].real) or 1.0
+        x, _, ok = _exact_roots(model, np.array([a0]), np.array([w0]), np.array([sign * s]), a_max)
+        amp, freq = float(x[0]), w0
+        if not ok[0]:
+            if s <= _LOOP_S:
+                raise ConvergenceError(f"no exact operating point of {tgt.name} within 20% of amplitude {a0:.6g} at omega = {w0:.6g}")
+            # the exact loop around the exact |b| = 1 point may miss w0: move to that point's frequency
             a1, freq = _exact_unit_point(model, a0, w0, tgt.name)
-            amp = _bracket_root(lambda x: float(f(period_propagator(model, x, freq))), a1)
-    return replace(
-        _make_design(tgt, amp, freq, design.branch, design.proposal, True, design.device, gap),
-        sensitivities=design.sensitivities,
-        open_system_error=design.open_system_error,
-    )
+            sign = np.sign(period_propagator(model, a1, freq)[1, 0].real)
+            amp = _loop_root(lambda x: float(sign * period_propagator(model, x, freq)[1, 0].real - s), a1)
+    new = _make_designs(tgt, np.array([amp]), np.array([freq]), np.array([design.branch]),
+                        np.array([design.proposal]), True, design.device, gap)[0]
+    return replace(new, sensitivities=design.sensitivities, open_system_error=design.open_system_error)
 
 
 def _exact_unit_point(model: DrivenModel, a0: float, w0: float, name: str) -> tuple[float, float]:
-    """Exact (A, omega) with U00 = 0 (P = 1) near ``(a0, w0)`` (2-D root)."""
+    """Exact (A, omega) with U00 = 0 (|b| = 1) near ``(a0, w0)`` (2-D root)."""
     sol = root(lambda x: _re_im(period_propagator(model, x[0], x[1])[0, 0]), [a0, w0], method="hybr", options={"xtol": 1e-14})
     if np.hypot(*sol.fun) > 1e-9:
         raise ConvergenceError(f"refinement of {name} from (A, omega) = ({a0:.6g}, {w0:.6g}) failed: {sol.message}")
     return float(sol.x[0]), float(sol.x[1])
 
 
-def _bracket_root(g: Callable[[float], float], x0: float) -> float:
-    """Root of ``g`` nearest to ``x0``, bracketed by expanding steps on both sides."""
+def _loop_root(g: Callable[[float], float], x0: float) -> float:
+    """Root of ``g`` next to its maximum ``x0`` (|b| = 1 point), or ``x0`` itself when the loop is below round-off.
+
+    At ``x0`` the value :math:`1 - s` may be smaller than the propagator's
+    accuracy; the point is then already an exact operating point to
+    :math:`1 - F \\le 4(1-s)/3`.
+    """
     g0 = g(x0)
-    if g0 == 0.0:
+    if g0 <= 0.0:
         return x0
-    for step in x0 * np.array([1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]):
+    for step in x0 * np.array([1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]):
         for x1 in (x0 + step, x0 - step):
-            if x1 > 0 and np.sign(g(x1)) != np.sign(g0):
+            if x1 > 0 and g(x1) < 0:
                 lo, hi = sorted((x0, x1))
                 return float(brentq(g, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=200))
     raise ConvergenceError(f"no exact operating point within 10% of amplitude {x0:.6g} at this frequency")
 
 
-def sensitivity(design: GateDesign, step: float = 1e-6) -> dict[str, float]:
-    r"""Second-order error coefficients :math:`k_p` with :math:`1 - F \approx k_p\,(\delta p/p)^2`.
+def _objective(u: np.ndarray, w: np.ndarray, target: GateTarget, gap: float, variant: str) -> np.ndarray:
+    """Gate time of exact operating points: period plus idles, or the period alone (virtual Z)."""
+    period = 2 * np.pi / w
+    if variant == "virtual_z":
+        return period
+    t1, t2 = idle_solution(u, target.matrix, gap)
+    return period + t1 + t2
 
-    For a parameter :math:`p` (``amplitude``, ``frequency``, ``gap``) the
-    generator :math:`G_p = i U^\dagger \partial U/\partial \ln p` (central
-    differences) gives the leading error of a miscalibration:
-    :math:`k_p = [d\,\mathrm{Tr}\,G_p^2 - (\mathrm{Tr}\,G_p)^2]/(d(d+1))`.
-    The gap derivative keeps the pulse fixed in time (idles included).
+
+def _sample_bounds(
+    period: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: np.ndarray, level: np.ndarray, column: np.ndarray,
+    branch: np.ndarray, gap: float,
+) -> tuple[float, np.ndarray]:
+    r"""Sampling margin and optimistic objective of exact samples along the branches.
+
+    ``margin`` is the largest change of the objective between samples of one
+    branch in adjacent frequency columns where no idle wraps.  Where an idle
+    wraps (jumps by about :math:`2\pi/\Delta`) between two samples, the
+    objective at the wrap point may lie below both: their optimistic value
+    drops that idle (period plus the idles that do not wrap there).
     """
-    pulse, gap = design.pulse, design.gap
-
-    def unitary(amplitude: float = 1.0, frequency: float = 1.0, gap_scale: float = 1.0) -> np.ndarray:
-        p = replace(pulse, amplitude=pulse.amplitude * amplitude, frequency=pulse.frequency * frequency)
-        return p.propagator(qubit_model(gap * gap_scale))
-
-    u0 = unitary()
-    out = {}
-    for name in ("amplitude", "frequency", "gap_scale"):
-        du = (unitary(**{name: 1 + step}) - unitary(**{name: 1 - step})) / (2 * step)
-        g = 1j * u0.conj().T @ du
-        g = 0.5 * (g + g.conj().T)
-        d = g.shape[0]
-        out[name.replace("_scale", "")] = float((d * np.trace(g @ g).real - np.trace(g).real ** 2) / (d * (d + 1)))
-    return out
-
-
-def _robustness_score(s: dict[str, float], rel: dict[str, float]) -> float:
-    return sum(s[k] * rel[k] ** 2 for k in rel)
+    margin, optimistic = 0.0, value.copy()
+    tau = t1 + t2
+    for lev in np.unique(level):
+        for br in np.unique(branch):
+            sel = np.nonzero((level == lev) & (branch == br))[0]
+            sel = sel[np.argsort(column[sel])]
+            for j, k in zip(sel[:-1], sel[1:]):
+                if column[k] - column[j] != 1:
+                    continue
+                wrap1, wrap2 = abs(t1[k] - t1[j]) > np.pi / gap, abs(t2[k] - t2[j]) > np.pi / gap
+                if abs(tau[k] - tau[j]) > np.pi / gap or wrap1 or wrap2:
+                    for m in (j, k):
+                        kept = (0.0 if wrap1 else t1[m]) + (0.0 if wrap2 else t2[m])
+                        optimistic[m] = min(optimistic[m], period[m] + (kept if (wrap1 or wrap2) else 0.0))
+                else:
+                    margin = max(margin, float(abs(value[k] - value[j])))
+    return margin, optimistic
 
 
-DEFAULT_MISCALIBRATION = {"amplitude": 1e-2, "frequency": 1e-3, "gap": 1e-3}
-"""Relative calibration uncertainties used by ``rank="robustness"``."""
+def _optimise_along_curves(
+    model: DrivenModel, target: GateTarget, gap: float, device: Device, a: np.ndarray, w: np.ndarray,
+    level: np.ndarray, h: float, variant: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    r"""Continuous minimisation of the gate time along the exact curves :math:`U_{10} = ` ``level``, from each start.
+
+    A nested search in :math:`\omega` (``_ZOOM_POINTS`` frequencies on
+    :math:`[\omega - h, \omega + h]`, the exact root :math:`A(\omega)` of each
+    from a tangent prediction, the best one as the next centre, ``h`` shrinking
+    by :math:`(n-1)/2` per level).  It handles interior minima, the device bounds
+    (frequencies are clipped, amplitudes above :math:`A_\max` are infeasible),
+    folds of the curve (no root beyond) and idle wraps (the objective jumps by
+    :math:`2\pi/\Delta`, the search keeps the short side) alike.  Returns the
+    optimised amplitudes, frequencies, propagators, objectives and the final
+    frequency resolution.
+    """
+    _, a_max, w_min, w_max = _bounds(device)
+    a, w = a.astype(float).copy(), w.astype(float).copy()
+    u = period_propagator(model, a, w)
+    best = _objective(u, w, target, gap, variant)
+    for _ in range(_ZOOM_LEVELS):
+        # tangent dA/domega = -(db/domega)/(db/dA) at the centres
+        d = 1e-6
+        ud = period_propagator(model, np.concatenate([a + d * a, a]), np.concatenate([w, w + d * w]))
+        db_da = (ud[: a.size, 1, 0].real - u[:, 1, 0].real) / (d * a)
+        db_dw = (ud[a.size :, 1, 0].real - u[:, 1, 0].real) / (d * w)
+        slope = np.where(db_da != 0, -db_dw / np.where(db_da != 0, db_da, 1.0), 0.0)
+        offsets = np.linspace(-h, h, _ZOOM_POINTS)
+        ww = np.clip(w[:, None] + offsets[None, :], w_min, w_max)
+        aa = a[:, None] + np.clip(slope[:, None] * (ww - w[:, None]), -0.1 * a[:, None], 0.1 * a[:, None])
+        lev = np.broadcast_to(level[:, None], ww.shape)
+        x, ux, ok = _exact_roots(model, aa.ravel(), ww.ravel(), lev.ravel(), a_max)
+        val = np.where(ok, _objective(ux, ww.ravel(), target, gap, variant), np.inf).reshape(ww.shape)
+        j = np.argmin(val, axis=1)
+        rows = np.arange(a.size)
+        better = val[rows, j] < best
+        flat = rows * _ZOOM_POINTS + j
+        a = np.where(better, x[flat], a)
+        w = np.where(better, ww[rows, j], w)
+        u = np.where(better[:, None, None], ux[flat], u)
+        best = np.where(better, val[rows, j], best)
+        h = 2 * h / (_ZOOM_POINTS - 1)
+    return a, w, u, best, h
 
 
 def design_gate(
@@ -510,14 +281,16 @@ def design_gate(
     device: Device = DEFAULT_DEVICE,
     *,
     rank: Ranking = "duration",
+    variant: Variant = "idle",
     n_refine: int = 3,
     branches: Sequence[int] | None = None,
-    max_approximation_error: float | None = 1e-2,
+    max_approximation_error: float | None = None,
     open_system: Callable[[GateDesign], float] | None = None,
     miscalibration: dict[str, float] | None = None,
     gap: float = 1.0,
+    n_frequencies: int = 120,
 ) -> DesignResult:
-    r"""Design a single-qubit LZSM gate: CHRW proposals, exact evaluation, ranking, refinement.
+    r"""Design a single-qubit LZSM gate: CHRW proposals, batched exact refinement, continuous optimisation, ranking.
 
     Parameters
     ----------
@@ -527,95 +300,194 @@ def design_gate(
         Gap (physical units) and the amplitude/frequency bounds.
     rank : {"duration", "approximation", "robustness", "open_system"}
         Ranking criterion (module docstring).  ``"open_system"`` needs ``open_system``.
+    variant : {"idle", "virtual_z"}
+        What ``rank="duration"`` minimises: period plus real idles, or the
+        period alone (idles replaced by virtual-Z frame changes).
     n_refine : int
-        How many of the best-ranked candidates are refined exactly (0: none).
+        0: only evaluate the CHRW proposals exactly (no refinement, for
+        studying CHRW).  Otherwise every proposal is refined in one batch, and
+        for ``rank="duration"`` at least ``n_refine`` (and every sample within
+        the sampling margin of the best, at most 12) continuous optimisations run.
     branches : sequence of int, optional
         Keep only these branches (root indices in amplitude, from 0).
     max_approximation_error : float or None
-        Drop proposals whose CHRW error exceeds this (the approximation fails
-        there, mostly at low frequency); ``None`` keeps all.
+        Drop proposals whose CHRW error exceeds this; ``None`` (default) keeps
+        all (they are refined exactly anyway).
     open_system : callable, optional
         ``design -> incoherent error``, e.g. from :mod:`lzsm_gates.noise`.
     miscalibration : dict, optional
-        Relative uncertainties for ``rank="robustness"`` (default
-        :data:`DEFAULT_MISCALIBRATION`).
+        Relative uncertainties for ``rank="robustness"`` and duration ties
+        (default :data:`~lzsm_gates.design_results.DEFAULT_MISCALIBRATION`).
     gap : float
         Gap of the driven two-level problem in units of the device gap (the
-        {00, 11} block of :func:`design_bswap` has :math:`\Delta_1 + \Delta_2`).
+        {00, 11} block of :func:`~lzsm_gates.entanglers.design_bswap` has
+        :math:`\Delta_1 + \Delta_2`).  The device bounds apply unchanged.
+    n_frequencies : int
+        Frequency columns of the proposal grid.
 
     Returns
     -------
     DesignResult
+        With :attr:`~DesignResult.optimality` for ``rank="duration"``.
     """
     if rank not in ("duration", "approximation", "robustness", "open_system"):
         raise LZSMInputError(f"rank must be 'duration', 'approximation', 'robustness' or 'open_system', got {rank!r}")
+    if variant not in ("idle", "virtual_z"):
+        raise LZSMInputError(f"variant must be 'idle' or 'virtual_z', got {variant!r}")
     if rank == "open_system" and open_system is None:
         raise LZSMInputError("rank='open_system' needs an open_system error function (see lzsm_gates.noise)")
-    curve = operating_curve(target, device, gap=gap)
+    rel = miscalibration or DEFAULT_MISCALIBRATION
+    curve = operating_curve(target, device, gap=gap, n_frequencies=n_frequencies)
+    tgt, gap = curve.target, curve.gap
+    model = qubit_model(gap)
     keep = np.ones(len(curve), dtype=bool) if branches is None else np.isin(curve.branch, list(branches))
-    u = period_propagator(qubit_model(curve.gap), curve.amplitude, curve.frequency)
-    approx = gate_error(u, chrw_propagator(curve.amplitude, curve.frequency, curve.gap))
     if max_approximation_error is not None:
+        u_prop = period_propagator(model, curve.amplitude, curve.frequency)
+        approx = gate_error(u_prop, chrw_propagator(curve.amplitude, curve.frequency, gap))
         keep &= approx <= float(check_positive("max_approximation_error", max_approximation_error))
     idx = np.nonzero(keep)[0]
     if idx.size == 0:
         raise LZSMInputError(
-            f"no operating point of {curve.target.name} satisfies branches={branches} and "
-            f"max_approximation_error={max_approximation_error}"
+            f"no operating point of {tgt.name} satisfies branches={branches} and max_approximation_error={max_approximation_error}"
         )
-    designs = [
-        _make_design(curve.target, curve.amplitude[i], curve.frequency[i], curve.branch[i],
-                     (curve.amplitude[i], curve.frequency[i]), False, device, curve.gap, u[i], approx[i])
-        for i in idx
-    ]
-    designs = _ranked(designs, rank, open_system, miscalibration or DEFAULT_MISCALIBRATION)
-    refined = []
-    for d in designs[: max(int(n_refine), 0)]:
+    proposal = np.stack([curve.amplitude[idx], curve.frequency[idx]], axis=1)
+    if int(n_refine) <= 0:
+        designs = _make_designs(tgt, curve.amplitude[idx], curve.frequency[idx], curve.branch[idx], proposal, False, device, gap)
+        return DesignResult(tgt, _ranked(designs, rank, open_system, rel), rank, curve)
+    if rank == "duration":
+        # a proposal whose period alone exceeds the best exact duration of the fast half can not rank first
+        fast = curve.frequency[idx] >= np.median(curve.frequency[idx])
+        amp, freq, u, ok = _refined_points(model, curve, idx[fast], device)
+        bound = np.min(_objective(u[ok], freq[ok], tgt, gap, variant)) if np.any(ok) else np.inf
+        slow = np.nonzero(~fast & (2 * np.pi / curve.frequency[idx] < bound))[0]
+        more = _refined_points(model, curve, idx[slow], device)
+        order = np.concatenate([np.nonzero(fast)[0], slow])
+        amp, freq, u, ok = (np.concatenate([x, y]) for x, y in zip((amp, freq, u, ok), more))
+        rest = np.setdiff1d(np.arange(idx.size), order)
+    else:
+        order, rest = np.arange(idx.size), np.zeros(0, dtype=int)
+        amp, freq, u, ok = _refined_points(model, curve, idx, device)
+    if not np.any(ok):
+        raise _no_point_error(tgt, device, gap)
+    designs = _make_designs(tgt, amp[ok], freq[ok], curve.branch[idx][order][ok], proposal[order][ok], True, device, gap, u[ok])
+    optimality = None
+    if rank == "duration":
+        extra, optimality = _continuous_optimum(
+            model, curve, idx[order][ok], amp[ok], freq[ok], u[ok], device, variant, int(n_refine),
+            (device.max_frequency - device.min_frequency) / (int(n_frequencies) - 1),
+        )
+        designs = extra + designs
+    if rest.size:  # listed after the refined ones, exactly evaluated
+        designs += _make_designs(tgt, curve.amplitude[idx][rest], curve.frequency[idx][rest], curve.branch[idx][rest],
+                                 proposal[rest], False, device, gap)
+    return DesignResult(tgt, _ranked(designs, rank, open_system, rel, variant), rank, curve, optimality)
+
+
+def _refined_points(
+    model: DrivenModel, curve: OperatingCurve, idx: np.ndarray, device: Device
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exact operating points of the proposals ``idx`` (one batch; full flips and missed loops point by point)."""
+    a0, w0, level = curve.amplitude[idx], curve.frequency[idx], curve.level[idx]
+    s = curve.target.transition_amplitude
+    if s >= _UNIT_S:
+        amp, freq, u, ok = a0.copy(), w0.copy(), np.zeros((idx.size, 2, 2), complex), np.zeros(idx.size, bool)
+        if idx.size == 0:
+            return amp, freq, u, ok
+        for k in range(idx.size):
+            try:
+                amp[k], freq[k] = _exact_unit_point(model, a0[k], w0[k], curve.target.name)
+                ok[k] = 0 < amp[k] <= device.max_amplitude and device.min_frequency <= freq[k] <= device.max_frequency
+            except ConvergenceError:
+                continue
+        if np.any(ok):
+            u[ok] = period_propagator(model, amp[ok], freq[ok])
+        return amp, freq, u, ok
+    amp, u, ok = _exact_roots(model, a0, w0, level, device.max_amplitude)
+    freq = w0.copy()
+    for k in np.nonzero(~ok & (s > _LOOP_S))[0]:
+        d = _make_designs(curve.target, a0[k : k + 1], w0[k : k + 1], np.zeros(1), np.array([[a0[k], w0[k]]]), False,
+                          device, curve.gap)[0]
         try:
-            refined.append(refine(d))
-        except ConvergenceError:  # keep the exact-evaluated proposal, flagged refined=False
-            refined.append(d)
-    candidates = _ranked(refined, rank, open_system, miscalibration or DEFAULT_MISCALIBRATION) + designs[n_refine:]
-    return DesignResult(curve.target, candidates, rank, curve)
+            r = refine(d)
+        except ConvergenceError:
+            continue
+        amp[k], freq[k] = r.pulse.amplitude, r.pulse.frequency
+        ok[k] = 0 < amp[k] <= device.max_amplitude and device.min_frequency <= freq[k] <= device.max_frequency
+        u[k] = period_propagator(model, amp[k], freq[k])
+    return amp, freq, u, ok
+
+
+def _continuous_optimum(
+    model: DrivenModel, curve: OperatingCurve, idx: np.ndarray, amp: np.ndarray, freq: np.ndarray, u: np.ndarray,
+    device: Device, variant: str, n_starts: int, h: float,
+) -> tuple[list[GateDesign], Optimality]:
+    """Continuous optimisation from every exact sample within the sampling margin of the best (module docstring)."""
+    tgt, gap = curve.target, curve.gap
+    value = _objective(u, freq, tgt, gap, variant)
+    column = np.round((curve.frequency[idx] - device.min_frequency) / h).astype(int)
+    best = float(value.min())
+    if variant == "idle":
+        t1, t2 = idle_solution(u, tgt.matrix, gap)
+        margin, optimistic = _sample_bounds(2 * np.pi / freq, t1, t2, value, curve.level[idx], column, curve.branch[idx], gap)
+    else:
+        margin, optimistic = _sample_bounds(value, 0 * value, 0 * value, value, curve.level[idx], column, curve.branch[idx], gap)
+    order = np.argsort(optimistic)
+    starts: list[int] = []
+    for k in order:
+        if len(starts) >= _MAX_STARTS or (len(starts) >= n_starts and optimistic[k] > best + margin):
+            break
+        if any(curve.level[idx[k]] == curve.level[idx[j]] and abs(freq[k] - freq[j]) <= 1.5 * h
+               and abs(amp[k] - amp[j]) <= 0.05 * amp[j] for j in starts):
+            continue
+        starts.append(int(k))
+    sel = np.array(starts)
+    if tgt.transition_amplitude >= _UNIT_S:  # isolated points: nothing to move along
+        a_opt, w_opt, u_opt, v_opt, res = amp[sel], freq[sel], u[sel], value[sel], 0.0
+    else:
+        a_opt, w_opt, u_opt, v_opt, res = _optimise_along_curves(
+            model, tgt, gap, device, amp[sel], freq[sel], curve.level[idx][sel], h, variant
+        )
+    designs = _make_designs(tgt, a_opt, w_opt, curve.branch[idx][sel], np.stack([curve.amplitude[idx][sel],
+                            curve.frequency[idx][sel]], axis=1), True, device, gap, u_opt)
+    optimality = Optimality(
+        objective="duration" if variant == "idle" else "period",
+        n_columns=int(np.unique(column).size),
+        n_samples=int(idx.size),
+        n_starts=int(sel.size),
+        frequency_spacing=float(h),
+        margin=float(margin),
+        resolution=float(res),
+        grid_best=best,
+        optimum=float(min(v_opt.min(), best)),
+    )
+    return designs, optimality
 
 
 def _ranked(
-    designs: list[GateDesign], rank: str, open_system: Callable[[GateDesign], float] | None, rel: dict[str, float]
+    designs: list[GateDesign], rank: str, open_system: Callable[[GateDesign], float] | None,
+    rel: dict[str, float], variant: str = "idle",
 ) -> list[GateDesign]:
+    """Sort designs by the criterion; equal durations (relative 1e-9) are ordered by robustness."""
     if rank == "robustness":
         designs = [replace(d, sensitivities=d.sensitivities or sensitivity(d)) for d in designs]
-        key = lambda d: _robustness_score(d.sensitivities, rel)  # noqa: E731
-    elif rank == "open_system":
+        return sorted(designs, key=lambda d: d.sensitivities.error(rel))
+    if rank == "open_system":
         designs = [replace(d, open_system_error=open_system(d)) if d.open_system_error is None else d for d in designs]
-        key = lambda d: d.open_system_error + d.exact_error  # noqa: E731
-    elif rank == "approximation":
-        key = lambda d: d.approximation_error  # noqa: E731
-    else:
-        key = lambda d: (d.duration, d.approximation_error)  # noqa: E731
-    return sorted(designs, key=key)
-
+        return sorted(designs, key=lambda d: d.open_system_error + d.exact_error)
+    if rank == "approximation":
+        return sorted(designs, key=lambda d: d.approximation_error)
+    time = (lambda d: d.pulse.period) if variant == "virtual_z" else (lambda d: d.duration)
+    designs = sorted(designs, key=lambda d: (time(d), d.exact_error))
+    if not any(d.refined for d in designs):
+        return designs
+    tied = [d for d in designs if time(d) <= time(designs[0]) * (1 + 1e-9)]
+    if len(tied) > 1:
+        tied = sorted((replace(d, sensitivities=d.sensitivities or sensitivity(d)) for d in tied),
+                      key=lambda d: d.sensitivities.error(rel))
+        designs = tied + designs[len(tied):]
+    return designs
 
 # --------------------------------------------------------------------------- identity
-
-
-def _identity_function(amplitude: np.ndarray, frequency: np.ndarray) -> np.ndarray:
-    r""":math:`\sin(\Omega T/2)` of CHRW: :math:`U(T) = \pm I` exactly on its zeros."""
-    p = chrw_parameters(amplitude, frequency)
-    return np.sin(p.rabi * np.pi / p.frequency)
-
-
-def identity_curve(device: Device = DEFAULT_DEVICE, *, n_frequencies: int = 160, n_amplitudes: int = 200) -> OperatingCurve:
-    r"""CHRW points with :math:`U(T) = \pm I` and no idle: :math:`\Omega = n\omega` (paper Eq. 23, Fig. 4b)."""
-    a_max, w_min, w_max = _bounds(device, 1.0)
-    a = np.linspace(_A_MIN, a_max, n_amplitudes)
-    w = np.linspace(w_min, w_max, n_frequencies)
-    values = _identity_function(a[:, None], w[None, :])
-    lo_i, col = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)
-    amp = _bisect(_identity_function, a[lo_i], a[lo_i + 1], w[col])
-    real = np.abs(_identity_function(amp, w[col])) < 1e-6  # drop jumps of the CHRW root branch
-    amp, lo_i, col = amp[real], lo_i[real], col[real]
-    zeros = np.zeros_like(amp)
-    return OperatingCurve(resolve_target("id"), 1.0, amp, w[col], _rank_within(col, lo_i), zeros, zeros)
 
 
 def design_identity(duration: float, device: Device = DEFAULT_DEVICE, *, branch: int = 0) -> GateDesign:
@@ -632,7 +504,7 @@ def design_identity(duration: float, device: Device = DEFAULT_DEVICE, *, branch:
     """
     w = 2 * np.pi / float(check_positive("duration", duration))
     check_in_range("frequency 2*pi/duration", w, device.min_frequency, device.max_frequency)
-    a = np.linspace(_A_MIN, device.max_amplitude, 400)
+    a = np.linspace(_bounds(device)[0], device.max_amplitude, 400)
     values = _identity_function(a, np.full_like(a, w))
     lo_i = np.nonzero(np.sign(values[:-1]) * np.sign(values[1:]) < 0)[0]
     if branch >= lo_i.size:
@@ -662,101 +534,3 @@ def design_identity(duration: float, device: Device = DEFAULT_DEVICE, *, branch:
         refined=True,
         device=device,
     )
-
-
-# --------------------------------------------------------------------------- sqrt(bSWAP)
-
-
-def bswap_target() -> np.ndarray:
-    r"""The :math:`\sqrt{\mathrm{bSWAP}}` target: :math:`e^{-i\pi X_b/4}` with
-    :math:`X_b = |00\rangle\langle 11| + |11\rangle\langle 00|`, identity on
-    :math:`\{|01\rangle, |10\rangle\}` (locally equivalent to :math:`\sqrt{i\mathrm{SWAP}}`)."""
-    v = np.eye(4, dtype=complex)
-    c, s = np.cos(np.pi / 4), -1j * np.sin(np.pi / 4)
-    v[0, 0] = v[3, 3] = c
-    v[0, 3] = v[3, 0] = s
-    return v
-
-
-_BLOCK_00_11 = np.array([0, 3])
-
-
-@dataclass(frozen=True)
-class BSwapDesign:
-    r"""A :math:`\sqrt{\mathrm{bSWAP}}` pulse on two coupled qubits (docs: Physics, Sec. 4).
-
-    Attributes
-    ----------
-    pulse : LZSMPulse
-        Drive of the coupling (amplitude, frequency, idles in units of :math:`\Delta_1`).
-    gap1, gap2 : float
-        Qubit gaps (units of :math:`\Delta_1`).
-    block_design : GateDesign
-        The equivalent single-qubit design in the {00, 11} block (gap :math:`\Delta_1+\Delta_2`).
-    exact_error : float
-        4x4 unitary gate error against :func:`bswap_target`.
-    device : Device
-    """
-
-    pulse: LZSMPulse
-    gap1: float
-    gap2: float
-    block_design: GateDesign
-    exact_error: float
-    device: Device = DEFAULT_DEVICE
-
-    @property
-    def model(self) -> DrivenModel:
-        """The two-qubit driven-coupling model."""
-        return coupled_qubits_model(self.gap1, self.gap2)
-
-    def unitary(self) -> np.ndarray:
-        """Exact 4x4 unitary of the pulse."""
-        return self.pulse.propagator(self.model)
-
-
-def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ranking = "duration") -> BSwapDesign:
-    r""":math:`\sqrt{\mathrm{bSWAP}}` through the block mapping: the {00, 11} block is the single-qubit problem with gap
-    :math:`\Delta_1 + \Delta_2` and target :math:`e^{-i\pi\sigma_x/4}` (P = 1/2); for equal gaps the {01, 10} block
-    is left invariant by one period.  ``gap2`` in units of :math:`\Delta_1`.
-    """
-    g2 = float(check_positive("gap2", gap2))
-    block_target = bswap_target()[np.ix_(_BLOCK_00_11, _BLOCK_00_11)]
-    result = design_gate(block_target, device, rank=rank, n_refine=1, gap=1.0 + g2)
-    pulse = result.best.pulse
-    model = coupled_qubits_model(1.0, g2)
-    # the block design matches up to a sign, which is relative to the {01, 10} block in 4x4:
-    # one more Larmor period 2 pi / (D1 + D2) of idle flips the {00, 11} block alone
-    block = pulse.propagator(qubit_model(1.0 + g2))
-    if np.trace(block_target.conj().T @ block).real < 0:
-        pulse = replace(pulse, idle_after=pulse.idle_after + 2 * np.pi / (1.0 + g2))
-    err = float(gate_error(bswap_target(), pulse.propagator(model)))
-    return BSwapDesign(pulse, 1.0, g2, result.best, err, device)
-
-
-def bswap_gap_mismatch(design: BSwapDesign, gap2: float, *, reoptimize: bool = True) -> tuple[float, float]:
-    r"""4x4 error of ``design`` when qubit 2 has gap ``gap2`` (units of :math:`\Delta_1`).
-
-    Returns
-    -------
-    error_fixed, error_reoptimized : float
-        Error of the unchanged pulse, and after re-optimising
-        :math:`(A, \omega, t_1, t_2)` by Nelder-Mead from it (NaN if
-        ``reoptimize`` is False).  The leftover {01, 10}-block error grows as
-        :math:`(\Delta_1-\Delta_2)^2`.
-    """
-    model = coupled_qubits_model(1.0, float(check_positive("gap2", gap2)))
-    target = bswap_target()
-    p0 = design.pulse
-    fixed = float(gate_error(target, p0.propagator(model)))
-    if not reoptimize:
-        return fixed, float("nan")
-    x0 = np.array([p0.amplitude, p0.frequency, p0.idle_before, p0.idle_after])
-
-    def err(x: np.ndarray) -> float:
-        if x[1] <= 0 or x[2] < 0 or x[3] < 0:
-            return 1.0
-        return float(gate_error(target, LZSMPulse(*x).propagator(model)))
-
-    res = minimize(err, x0, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-15, "maxiter": 4000})
-    return fixed, float(min(res.fun, fixed))

@@ -279,3 +279,44 @@ def plot_peak_concurrence(g2: np.ndarray, peaks: dict[int, np.ndarray], threshol
     ax.set_title("Fig. 1: MES thresholds (dashed: analytic)")
     ax.legend()
     return fig
+
+
+def plot_design(result: "DesignResult", *, fig: plt.Figure | None = None, n_samples: int = 400) -> plt.Figure:
+    """Design summary figure: operating points in (f, A/2pi) with the chosen one, and its pulse waveform.
+
+    Parameters
+    ----------
+    result : DesignResult
+        From :func:`lzsm_gates.design.design_gate` (its CHRW curve is drawn when present).
+    fig : Figure, optional
+        Figure to draw into (two axes are added).
+    n_samples : int
+        Samples of the drawn waveform.
+    """
+    best = result.best
+    dev = best.device
+    fig = fig or plt.figure(figsize=(9, 3.6))
+    ax_curve, ax_pulse = fig.subplots(1, 2)
+    if result.curve is not None and len(result.curve):
+        ax_curve.plot(dev.frequency_to_hz(result.curve.frequency) / 1e6, dev.frequency_to_hz(result.curve.amplitude) / 1e6,
+                      ".", ms=2, color="0.6", label="CHRW operating points")
+    for c in result.candidates:
+        ax_curve.plot(c.to_physical().frequency_mhz, c.to_physical().amplitude_mhz, "o", ms=3, color="C0", alpha=0.5)
+    p = best.to_physical()
+    ax_curve.plot(p.frequency_mhz, p.amplitude_mhz, "*", ms=14, color="C3", label=f"chosen ({result.rank})")
+    ax_curve.set_xlabel("drive frequency f [MHz]")
+    ax_curve.set_ylabel("amplitude A/2pi [MHz]")
+    ax_curve.set_title(f"operating points of {result.target.name}")
+    ax_curve.legend(fontsize=8)
+    t = np.linspace(0.0, best.pulse.duration, n_samples)
+    drive = np.where(
+        (t >= best.pulse.idle_before) & (t <= best.pulse.idle_before + best.pulse.period),
+        best.pulse.amplitude * np.sin(best.pulse.frequency * (t - best.pulse.idle_before)),
+        0.0,
+    )
+    ax_pulse.plot(dev.time_to_ns(t), dev.frequency_to_hz(drive) / 1e6, color="C3")
+    ax_pulse.set_xlabel("time [ns]")
+    ax_pulse.set_ylabel("drive A sin(wt)/2pi [MHz]")
+    ax_pulse.set_title(f"{p.duration_ns:.2f} ns (idles {p.idle_before_ns:.2f} + {p.idle_after_ns:.2f} ns)")
+    fig.tight_layout()
+    return fig

@@ -18,8 +18,9 @@ All quantities are in internal units (see :mod:`lzsm_gates.units`);
 
 from __future__ import annotations
 
+from collections.abc import ItemsView, KeysView
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,7 +32,57 @@ from .units import Device, LZSMInputError, check_finite, check_positive
 if TYPE_CHECKING:
     from qiskit_dynamics import Signal
 
-__all__ = ["LZSMPulse", "rz"]
+__all__ = ["LZSMPulse", "PhysicalPulse", "rz"]
+
+
+@dataclass(frozen=True)
+class PhysicalPulse:
+    r"""AWG parameters of a pulse in physical units.
+
+    Attributes
+    ----------
+    amplitude_mhz : float
+        :math:`A/2\pi` in MHz.
+    frequency_mhz : float
+        :math:`\omega/2\pi` in MHz.
+    period_ns : float
+        One drive period :math:`T`.
+    idle_before_ns, idle_after_ns : float
+        Idle (free-evolution) times before and after the period (not relaxation times).
+    duration_ns : float
+        Total duration with the idles.
+    vz_before_rad, vz_after_rad : float
+        Virtual-Z frame phases (for a design: those replacing the idles).
+    duration_virtual_z_ns : float
+        Duration when the idles are replaced by virtual-Z phases (one period).
+
+    Fields can also be read as ``phys["duration_ns"]`` (and ``keys()``, ``items()``, ``dict(phys)``).
+    """
+
+    amplitude_mhz: float
+    frequency_mhz: float
+    period_ns: float
+    idle_before_ns: float
+    idle_after_ns: float
+    duration_ns: float
+    vz_before_rad: float
+    vz_after_rad: float
+    duration_virtual_z_ns: float
+
+    def __getitem__(self, key: str) -> float:
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def keys(self) -> KeysView[str]:
+        return self.to_dict().keys()
+
+    def items(self) -> ItemsView[str, float]:
+        return self.to_dict().items()
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain dictionary (JSON-serialisable)."""
+        return {k: float(v) for k, v in asdict(self).items()}
 
 
 def rz(phi: float | np.ndarray) -> np.ndarray:
@@ -172,26 +223,19 @@ class LZSMPulse:
         )
         return self._framed(model, np.asarray(res.y[-1]))
 
-    def to_physical(self, device: Device) -> dict[str, Any]:
-        r"""AWG parameters in physical units.
-
-        Returns
-        -------
-        dict
-            ``amplitude_mhz`` (:math:`A/2\pi`), ``frequency_mhz``
-            (:math:`\omega/2\pi`), ``period_ns``, ``idle_before_ns``,
-            ``idle_after_ns``, ``duration_ns``, ``vz_before_rad``, ``vz_after_rad``.
-        """
-        return {
-            "amplitude_mhz": float(device.frequency_to_hz(self.amplitude)) / 1e6,
-            "frequency_mhz": float(device.frequency_to_hz(self.frequency)) / 1e6,
-            "period_ns": float(device.time_to_ns(self.period)),
-            "idle_before_ns": float(device.time_to_ns(self.idle_before)),
-            "idle_after_ns": float(device.time_to_ns(self.idle_after)),
-            "duration_ns": float(device.time_to_ns(self.duration)),
-            "vz_before_rad": self.vz_before,
-            "vz_after_rad": self.vz_after,
-        }
+    def to_physical(self, device: Device) -> PhysicalPulse:
+        """AWG parameters in physical units (:class:`PhysicalPulse`)."""
+        return PhysicalPulse(
+            amplitude_mhz=float(device.frequency_to_hz(self.amplitude)) / 1e6,
+            frequency_mhz=float(device.frequency_to_hz(self.frequency)) / 1e6,
+            period_ns=float(device.time_to_ns(self.period)),
+            idle_before_ns=float(device.time_to_ns(self.idle_before)),
+            idle_after_ns=float(device.time_to_ns(self.idle_after)),
+            duration_ns=float(device.time_to_ns(self.duration)),
+            vz_before_rad=float(self.vz_before),
+            vz_after_rad=float(self.vz_after),
+            duration_virtual_z_ns=float(device.time_to_ns(self.period)),
+        )
 
     def to_dict(self) -> dict[str, float]:
         """Plain dictionary of the internal-unit parameters (JSON round trip with ``LZSMPulse(**d)``)."""

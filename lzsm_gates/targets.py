@@ -35,16 +35,22 @@ from qiskit.quantum_info import Operator
 from .metrics import check_unitary
 from .units import LZSMInputError, check_finite, check_positive
 
-__all__ = ["Target", "resolve_target", "to_special_unitary", "idle_solution", "SINGLE_QUBIT_NAMES"]
+__all__ = ["GateTarget", "Target", "resolve_target", "to_special_unitary", "idle_solution", "SINGLE_QUBIT_NAMES"]
 
 SINGLE_QUBIT_NAMES = ("x", "y", "z", "h", "sx", "sxdg", "s", "sdg", "t", "tdg", "id")
 _ALIASES = {"i": "id", "identity": "id"}
 _ZERO_TOL = 1e-12
+# a phase this close below 2 pi is a round-off of 0 (the idle would otherwise be a whole Larmor period)
+_WRAP_TOL = 1e-9
 
 
 @dataclass(frozen=True)
-class Target:
-    """A named target unitary (``matrix`` normalised to SU(d))."""
+class GateTarget:
+    """A named target unitary (``matrix`` normalised to SU(d)).
+
+    (Named ``GateTarget`` to avoid confusion with :class:`qiskit.transpiler.Target`;
+    ``Target`` remains as an alias.)
+    """
 
     name: str
     matrix: np.ndarray
@@ -54,6 +60,18 @@ class Target:
         r"""Transition probability :math:`|V_{10}|^2` the pulse must provide (single qubit)."""
         return float(abs(self.matrix[1, 0]) ** 2)
 
+    @property
+    def transition_amplitude(self) -> float:
+        r"""Modulus :math:`|V_{10}| = \sin(\theta/2)` of the single-qubit transition amplitude (no rounding)."""
+        return float(abs(self.matrix[1, 0]))
+
+    def __repr__(self) -> str:
+        return f"GateTarget({self.name!r}, dim={self.matrix.shape[0]})"
+
+
+Target = GateTarget
+"""Alias of :class:`GateTarget` (kept for existing code)."""
+
 
 def to_special_unitary(matrix: np.ndarray) -> np.ndarray:
     """Divide a unitary by a d-th root of its determinant (global phase removed up to a d-th root of unity)."""
@@ -61,8 +79,8 @@ def to_special_unitary(matrix: np.ndarray) -> np.ndarray:
     return m / np.linalg.det(m) ** (1.0 / m.shape[-1])
 
 
-def resolve_target(target: Any, *, num_qubits: int = 1) -> Target:
-    """Turn a user target into a :class:`Target`.
+def resolve_target(target: Any, *, num_qubits: int = 1) -> GateTarget:
+    """Turn a user target into a :class:`GateTarget`.
 
     Parameters
     ----------
@@ -80,7 +98,7 @@ def resolve_target(target: Any, *, num_qubits: int = 1) -> Target:
         Unknown name, wrong shape, non-unitary matrix or non-finite entries.
     """
     dim = 2**num_qubits
-    if isinstance(target, Target):
+    if isinstance(target, GateTarget):
         name, matrix = target.name, target.matrix
     elif isinstance(target, str):
         key = _ALIASES.get(target.strip().lower(), target.strip().lower())
@@ -99,7 +117,13 @@ def resolve_target(target: Any, *, num_qubits: int = 1) -> Target:
     matrix = np.asarray(matrix)
     if matrix.shape != (dim, dim):
         raise LZSMInputError(f"target must be a {dim}x{dim} unitary ({num_qubits} qubit(s)), got shape {matrix.shape}")
-    return Target(name, to_special_unitary(check_unitary("target", matrix)))
+    return GateTarget(name, to_special_unitary(check_unitary("target", matrix)))
+
+
+def _phase_mod(phase: np.ndarray) -> np.ndarray:
+    """Phase in [0, 2 pi), with phases within round-off below 2 pi mapped to 0 (not to a full Larmor period)."""
+    p = np.mod(phase, 2 * np.pi)
+    return np.where(2 * np.pi - p < _WRAP_TOL, 0.0, p)
 
 
 def idle_solution(u: np.ndarray, target: np.ndarray, gap: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -126,11 +150,11 @@ def idle_solution(u: np.ndarray, target: np.ndarray, gap: float = 1.0) -> tuple[
     minus = np.angle(v10) - np.angle(b)  # Delta (t1 - t2) / 2, undefined if b or v10 vanish
     no_a = (np.abs(a) < _ZERO_TOL) | (abs(v00) < _ZERO_TOL)
     no_b = (np.abs(b) < _ZERO_TOL) | (abs(v10) < _ZERO_TOL)
-    t1 = np.mod(plus + minus, 2 * np.pi)
-    t2 = np.mod(plus - minus, 2 * np.pi)
+    t1 = _phase_mod(plus + minus)
+    t2 = _phase_mod(plus - minus)
     # one combination free: put the whole rotation into the shorter of the two single idles
     fixed = np.where(no_a, 2 * minus, 2 * plus)  # the determined sum (b = 0) or difference (a = 0), times 2
-    forward = np.mod(fixed, 2 * np.pi)
+    forward = _phase_mod(fixed)
     free = no_a | no_b
     t1 = np.where(free, np.where(forward <= np.pi, forward, 0.0), t1)
     t2 = np.where(free, np.where(forward <= np.pi, 0.0, np.where(no_a, 2 * np.pi - forward, forward)), t2)

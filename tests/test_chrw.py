@@ -125,3 +125,13 @@ def test_bad_map_inputs():
         lzsm_map([1.0], [1.0], approximations=["nope"], progress=False)
     with pytest.raises(LZSMInputError):
         approximate_propagator("nope", 1.0, 1.0)
+
+
+@pytest.mark.parametrize("frequency,a_lo,a_hi,sup", [(2.5, 4.1, 4.3, 4.2e-4), (3.5, 5.8, 5.95, 5.3e-5)])
+def test_documented_chrw_validity_is_the_supremum_over_amplitude(frequency, a_lo, a_hi, sup):
+    """The figures in the chrw module docstring: a fine scan around the worst amplitude reaches them (2 digits)."""
+    a = np.linspace(a_lo, a_hi, 201)
+    w = np.full_like(a, frequency)
+    err = gate_error(period_propagator(qubit_model(), a, w), chrw_propagator(a, w))
+    assert float(err.max()) == pytest.approx(sup, rel=0.015)
+    assert 0 < np.argmax(err) < a.size - 1  # an interior maximum, not an edge of the scan

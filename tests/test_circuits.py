@@ -27,7 +27,7 @@ from lzsm_gates.circuits import (
 )
 from lzsm_gates.metrics import unitary_superoperator
 from lzsm_gates.noise import gate_channel, idle_channel
-from lzsm_gates.design import bswap_target
+from lzsm_gates.entanglers import bswap_target
 
 DEVICE = Device()
 GATES = design_gate_set(DEVICE)

@@ -15,7 +15,8 @@ def test_cli_design_prints_awg_table_and_round_trips(tmp_path, capsys):
     out = tmp_path / "h.json"
     assert main(["design", "--target", "h", "--json", str(out), "--gap-mhz", "25"]) == 0
     text = capsys.readouterr().out
-    assert "A/2pi MHz" in text and "best:" in text
+    assert "A/2pi [MHz]" in text and "idle1 [ns]" in text and "best:" in text
+    assert (tmp_path / "h.png").exists()
     designs = DesignResult.from_json(out.read_text())
     best = designs[0]
     assert best.device.gap_hz == pytest.approx(25e6)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lzsm_gates import Bath, LZSMInputError, design_bswap, design_gate, floquet_basis, floquet_rates, qubit_model
-from lzsm_gates.design import bswap_target
+from lzsm_gates.entanglers import bswap_target
 from lzsm_gates.lindblad import lindblad_solver
 from lzsm_gates.metrics import average_gate_fidelity, gate_fidelity, unitary_superoperator
 from lzsm_gates.models import PAULI_I, PAULI_X, PAULI_Z, DrivenModel, coupled_qubits_model

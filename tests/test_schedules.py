@@ -10,7 +10,7 @@ from qiskit.circuit.library import QFT
 from qiskit.circuit.random import random_circuit
 
 from lzsm_gates import Device, LZSMInputError, gate_error
-from lzsm_gates.design import bswap_target
+from lzsm_gates.entanglers import bswap_target
 from lzsm_gates.circuits import (
     circuit_timeline,
     design_gate_set,

@@ -16,7 +16,7 @@ static coupling it is the two-level problem of the gates paper Sec. IV,
 A\sin(\omega t)\sigma_{x1}\sigma_{x2}`.
 
 :func:`design_bswap_multilevel` takes the two-level design
-(:func:`lzsm_gates.design.design_bswap`), evaluates it in the N-level model
+(:func:`lzsm_gates.entanglers.design_bswap`), evaluates it in the N-level model
 (subspace error with leakage counted as loss, and leakage out of the four
 computational levels) and refines :math:`(A, \omega, t_1, t_2)` by
 Nelder-Mead on that total error.
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from ..design import bswap_target, design_bswap
+from ..entanglers import bswap_target, design_bswap
 from ..models import DrivenModel
 from ..pulses import LZSMPulse
 from ..units import Device, LZSMInputError

@@ -32,7 +32,7 @@ from qiskit.circuit.library import CXGate, UGate
 from qiskit.quantum_info import Operator
 from scipy.optimize import least_squares
 
-from ..design import bswap_target
+from ..entanglers import bswap_target
 from ..units import ConvergenceError
 from .gates import SqrtBSwapGate, _u_matrix
 

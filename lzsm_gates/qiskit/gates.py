@@ -7,7 +7,7 @@ Every LZSM gate object's matrix (``to_matrix()``, ``numpy.asarray``) is the
   (:func:`~lzsm_gates.design.design_gate`), e.g. the native ``sx`` and ``x``;
 * :class:`LZSMSqrtBSwapGate`: the entangler
   :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`
-  (:func:`~lzsm_gates.design.design_bswap`); :class:`SqrtBSwapGate` is its ideal form;
+  (:func:`~lzsm_gates.entanglers.design_bswap`); :class:`SqrtBSwapGate` is its ideal form;
 * :class:`LZSMUGate`: the arbitrary single-qubit ``u``, one pulse per angle
   triple, designed on first use (:func:`design_u_gate`);
 * :class:`LZSMPulseGate`: a raw pulse given by its four parameters (possibly
@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 from qiskit.circuit import Gate, Parameter, QuantumCircuit
 
-from ..design import BSwapDesign, GateDesign, bswap_target, design_gate
+from ..design import GateDesign, design_gate
+from ..entanglers import BSwapDesign, bswap_target
 from ..models import qubit_model
 from ..pulses import LZSMPulse
 from ..units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_finite
@@ -54,7 +55,7 @@ class SqrtBSwapGate(Gate):
 
     Rotation by :math:`\pi/2` in the :math:`\{|00\rangle, |11\rangle\}` block,
     identity on :math:`\{|01\rangle, |10\rangle\}`
-    (:func:`~lzsm_gates.design.bswap_target`); swap symmetric, so the same
+    (:func:`~lzsm_gates.entanglers.bswap_target`); swap symmetric, so the same
     matrix in Qiskit's little-endian order.  Defined as
     :math:`R_{XX}(\pi/4) R_{YY}(-\pi/4)` (the two commute).
     """

@@ -26,7 +26,8 @@ from qiskit.circuit import Gate, IfElseOp, Measure, Parameter, Reset
 from qiskit.circuit.library import RZGate
 from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 
-from ..design import design_bswap, design_gate, design_identity
+from ..design import design_gate, design_identity
+from ..entanglers import design_bswap
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .equivalences import register_sqrt_bswap_equivalences
 from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
