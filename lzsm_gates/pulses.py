@@ -148,24 +148,51 @@ class LZSMPulse:
     def samples(self, model: DrivenModel, dt: float) -> np.ndarray:
         """Drive samples of the continuous pulse at the midpoints of ``dt``-long intervals (see :meth:`times`).
 
-        The drive starts at ``idle_before`` exactly, between grid points; for the
-        AWG form, whose drive starts on a sample edge, see :meth:`sample_blocks`.
+        The drive starts at ``idle_before`` exactly, between grid points; the
+        AWG form (held midpoint samples) is :meth:`sample_blocks`.
         """
         return np.asarray(self.signal(model)(self.times(dt)), dtype=float)
 
+    def _drive_samples(self, step: float) -> tuple[int, int]:
+        """First drive sample (the one holding the drive start ``t1``) and the end of the drive block (exclusive)."""
+        first = int(np.floor(self.idle_before / step))
+        end = max(int(np.ceil((self.idle_before + self.period) / step)), first + 1)
+        return first, end
+
     def num_samples(self, dt: float) -> int:
-        """Length of the pulse on an AWG grid of step ``dt``: ``round(duration / dt)`` samples."""
-        return int(round(self.duration / float(check_positive("dt", dt))))
+        """Length of the pulse on an AWG grid of step ``dt``.
+
+        ``round(duration / dt)`` samples, or more where the drive period would
+        not fit (its last sample ends at most one sample after the period).
+        """
+        step = float(check_positive("dt", dt))
+        return max(int(round(self.duration / step)), self._drive_samples(step)[1])
+
+    def sampling_leftover(self, dt: float) -> float:
+        r"""Free evolution :math:`\epsilon = N\,dt - (t_1 + T + t_2)` that :meth:`num_samples` adds at the end.
+
+        :math:`|\epsilon| \le dt/2` (unless the period needs one more sample); a
+        pulse program undoes it with a frame change, like any idle interval.
+        """
+        return self.num_samples(dt) * float(dt) - self.duration
 
     def sample_blocks(self, dt: float, waveform: Waveform = "sin") -> tuple[int, np.ndarray, int]:
-        r"""The pulse on an AWG grid whose samples start on the grid: idle, drive, idle.
+        r"""The pulse on an AWG grid: idle samples, drive samples, idle samples.
 
-        The leading idle is ``round(t1/dt)`` samples; the drive period starts
-        on that sample edge and lasts ``round((t1 + T)/dt)`` minus the idle
-        samples, each holding the drive :math:`A f(\omega t)` at the sample
-        midpoint :math:`t = (k + 1/2)\,dt` (``k`` counted from the drive's
-        first sample); the trailing idle fills the pulse to
-        :meth:`num_samples`.  Each timing edge moves by at most :math:`dt/2`.
+        The drive keeps its exact timing, between grid points: sample
+        :math:`k` (covering :math:`[k\,dt, (k+1)\,dt)`) holds the drive at its
+        midpoint :math:`t_k = (k + 1/2)\,dt`,
+
+        .. math::
+
+            s_k = A f\big(\omega (t_k - t_1)\big) \quad (t_1 \le t_k \le t_1 + T), \qquad s_k = 0 \text{ otherwise},
+
+        over the samples that overlap the period :math:`[t_1, t_1 + T]`; the
+        idle samples before and after fill the pulse to :meth:`num_samples`.
+        No timing edge moves, so the only timing error is the leftover
+        :meth:`sampling_leftover` at the end (free evolution, removed by a
+        frame change); the midpoint rule makes the sampling error of the drive
+        :math:`O((\Delta dt)^4)` in the gate error.
 
         Parameters
         ----------
@@ -183,10 +210,11 @@ class LZSMPulse:
         step = float(check_positive("dt", dt))
         if waveform not in _WAVEFORMS:
             raise LZSMInputError(f"waveform must be one of {sorted(_WAVEFORMS)}, got {waveform!r}")
-        n1 = int(round(self.idle_before / step))
-        n_drive = int(round((self.idle_before + self.period) / step)) - n1
-        drive = self.amplitude * _WAVEFORMS[waveform](self.frequency * (np.arange(n_drive) + 0.5) * step)
-        return n1, drive, self.num_samples(step) - n1 - n_drive
+        first, end = self._drive_samples(step)
+        tau = (np.arange(first, end) + 0.5) * step - self.idle_before  # time since the drive started
+        inside = (tau >= 0.0) & (tau <= self.period)
+        drive = np.where(inside, self.amplitude * _WAVEFORMS[waveform](self.frequency * tau), 0.0)
+        return first, drive, self.num_samples(step) - end
 
     def propagator(self, model: DrivenModel, period_unitary: np.ndarray | None = None) -> np.ndarray:
         """Exact unitary of the whole pulse (Magnus one-period propagator plus analytic idles and frames).
