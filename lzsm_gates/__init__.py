@@ -40,10 +40,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DEFAULT_APPROXIMATIONS", "lzsm_map", "cavity_map", "error_landscape", "pulse_populations", "rate_map",
         "to_lab_units",
     ),
-    "design": (
-        "DEFAULT_MISCALIBRATION", "DesignResult", "GateDesign", "OperatingCurve", "design_gate", "design_identity",
-        "identity_curve", "operating_curve", "refine", "sensitivity",
-    ),
+    "curves": ("OperatingCurve", "identity_curve", "operating_curve"),
+    "design": ("design_gate", "design_identity", "refine"),
     "baths": (
         "Bath", "OhmicSpectralDensity", "SpectralDensity", "bose_einstein", "thermal_energy", "OneOverFNoise",
         "OneOverFSpectralDensity",
@@ -102,7 +100,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "two_qubit_model", "virtual_z_phases",
     ),
     "executors": ("MAX_LOCAL_WORKERS", "sweep_executor"),
-    "design_results": ("Optimality", "Sensitivity"),
+    "design_results": ("DEFAULT_MISCALIBRATION", "DesignResult", "GateDesign", "Optimality", "Sensitivity", "sensitivity"),
     "entanglers": (
         "EntanglerComparison", "GapMismatch", "compare_entanglers", "design_xy_entangler", "xy_entangler_target",
         "BSwapDesign", "bswap_target", "design_bswap", "bswap_gap_mismatch",

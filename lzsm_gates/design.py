@@ -75,20 +75,7 @@ from .pulses import LZSMPulse
 from .targets import GateTarget, idle_solution, resolve_target
 from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_in_range, check_positive
 
-__all__ = [
-    "OperatingCurve",
-    "GateDesign",
-    "DesignResult",
-    "Optimality",
-    "Sensitivity",
-    "operating_curve",
-    "design_gate",
-    "refine",
-    "sensitivity",
-    "design_identity",
-    "identity_curve",
-    "DEFAULT_MISCALIBRATION",
-]
+__all__ = ["design_gate", "refine", "design_identity"]
 
 Ranking = Literal["duration", "approximation", "robustness", "open_system"]
 Variant = Literal["idle", "virtual_z"]
