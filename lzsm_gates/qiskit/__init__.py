@@ -46,7 +46,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "rabi": ("RabiComparison", "RabiComparisonRow", "RabiGate", "compare_with_rabi", "rabi_gate"),
     "schedules": (
         "FrameChange", "PulseProgram", "circuit_program", "gate_program", "load_program", "program_unitary",
-        "sampling_error", "save_program", "schedule_unitary", "to_schedule",
+        "sampling_error", "save_program", "schedule_unitary", "to_schedule", "refine_on_grid",
     ),
 }
 
@@ -100,6 +100,7 @@ __all__ = [
     "circuit_program",
     "program_unitary",
     "sampling_error",
+    "refine_on_grid",
     "save_program",
     "load_program",
     "to_schedule",

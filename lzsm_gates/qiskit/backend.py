@@ -173,6 +173,28 @@ class LZSMBackend(BackendV2):
         """The schedule the backend simulates (slots of the target; it matches Qiskit's ``scheduling_method``)."""
         return execution_timeline(circuit, self._target, self._virtual, scheduling)
 
+    def program(
+        self, circuit: QuantumCircuit, *, dt_ns: float | None = None, scheduling: str = "alap", refine_tolerance: float | None = None
+    ) -> "PulseProgram":  # noqa: F821 - schedules imported lazily
+        r"""The pulse program of a native circuit (final measurements are dropped: the program ends before readout).
+
+        At the backend's own sample time (``dt_ns`` ``None`` or equal to ``device.dt_ns``) the program
+        follows :attr:`slots`: every pulse plays at the start of its slot, the rest of the slot is
+        frame-tracked idle time, so the program is the schedule :meth:`run` simulates
+        (:meth:`timeline` without the readout).  At another ``dt_ns`` (no slots on that grid) every
+        gate is its own ``round(duration/dt)`` samples
+        (:func:`~lzsm_gates.qiskit.schedules.circuit_program`).  ``refine_tolerance``: pulses whose
+        sampling error exceeds it are re-refined on the grid
+        (:func:`~lzsm_gates.qiskit.schedules.refine_on_grid`).
+        """
+        from .schedules import circuit_program
+
+        own_grid = dt_ns is None or abs(float(dt_ns) - self._nominal.dt_ns) <= 1e-9 * self._nominal.dt_ns
+        return circuit_program(
+            circuit.remove_final_measurements(inplace=False), self._target, scheduling, dt_ns=dt_ns,
+            slots=self._slots if own_grid else None, refine_tolerance=refine_tolerance,
+        )
+
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> LZSMJob:
         """Simulate native circuits and sample their shots (options: class Notes).
 
