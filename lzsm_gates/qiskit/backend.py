@@ -35,6 +35,7 @@ from qiskit.result import Result
 from qiskit.transpiler import CouplingMap, Target
 
 from ..baths import Bath
+from ..devices.spectrum import MultilevelSpectrum
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
 from .execution import Execution, execute, execution_timeline
@@ -88,6 +89,12 @@ class LZSMBackend(BackendV2):
         single :math:`\sigma_x` line cannot rotate a frame instantly, so ``rz`` is played as idle time
         (less than one Larmor period, in an ``rz`` slot of one Larmor period): the rotation then
         precesses at the true gap and decoheres like any idle.
+    multilevel : MultilevelSpectrum, optional
+        Play every single-qubit pulse on this :math:`N`-level spectrum of the qubit
+        (:class:`~lzsm_gates.qiskit.device.VirtualDevice`): population leaked out of the qubit levels is
+        counted as measured 1, so leakage shows up in the counts.  Not with ``baths``.
+    levels : int, optional
+        Levels of ``multilevel`` kept (default all).
 
     Notes
     -----
@@ -109,6 +116,8 @@ class LZSMBackend(BackendV2):
         gate_set: LZSMGateSet | None = None,
         slots: SlotDurations | None = None,
         virtual_z: str = "frame",
+        multilevel: MultilevelSpectrum | None = None,
+        levels: int | None = None,
     ) -> None:
         super().__init__(name=f"lzsm_{device.name}", description=f"simulated LZSM device ({device.name})", backend_version="1")
         if virtual_z not in ("frame", "idle"):
@@ -122,7 +131,9 @@ class LZSMBackend(BackendV2):
             device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device), single_qubit=single_qubit, slots=self._slots
         )
         couplers = sorted({tuple(sorted(q)) for q in self._target["sqrt_bswap"]}) if "sqrt_bswap" in self._target else []
-        self._virtual = VirtualDevice(device, int(num_qubits), couplers, truth=truth, baths=baths)
+        self._virtual = VirtualDevice(
+            device, int(num_qubits), couplers, truth=truth, baths=baths, multilevel=multilevel, levels=levels
+        )
 
     @property
     def target(self) -> Target:
