@@ -260,3 +260,23 @@ def test_refinement_on_a_coarse_grid_reduces_the_sampling_error():
     fine = circuit_program(qc, target, dt_ns=0.1)
     assert gate_error(exact, program_unitary(fine)) < tol
     assert np.array_equal(circuit_program(qc, target, dt_ns=0.1, refine_tolerance=tol).samples["d0"], fine.samples["d0"])
+
+
+@pytest.mark.slow
+def test_cli_circuit_exports_at_dt_and_refines(tmp_path, capsys):
+    """``lzsm-gates circuit --dt 2``: the program is on the 2 ns grid; --refine-tolerance lowers its reported error."""
+    from lzsm_gates.cli import main
+
+    def export(*extra):
+        out = tmp_path / f"bell{len(extra)}.npz"
+        assert main(["circuit", "bell", "--single-qubit", "sx", "--shots", "20", "--program", str(out), "--dt", "2", *extra]) == 0
+        text = capsys.readouterr().out
+        return load_program(out), float(text.split("sampling error of the program (gate error against the exact pulses): ")[1].split()[0])
+
+    plain, error = export()
+    refined, error_refined = export("--refine-tolerance", "1e-6")
+    assert plain.device.dt_ns == refined.device.dt_ns == 2.0
+    assert error > 1e-4  # a coarse grid
+    assert error_refined < error / 10
+    assert main(["circuit", "bell", "--dt", "2"]) == 2  # --dt without --program
+    assert "--program" in capsys.readouterr().err
