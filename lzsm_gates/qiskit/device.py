@@ -176,6 +176,8 @@ class VirtualDevice:
     multilevel : MultilevelSpectrum, optional
         Play single-qubit pulses on this multi-level spectrum (module docstring; e.g.
         :func:`~lzsm_gates.devices.kerr_ladder` or :func:`~lzsm_gates.devices.fluxonium`); ``None``: two levels.
+        Only its shape enters (levels and drive elements in units of its own gap and :math:`V_{01}`):
+        the qubit gap is the nominal device's, times :math:`1 + \delta_q`.
     levels : int, optional
         Levels :math:`N \ge 3` of ``multilevel`` kept (default all of them).
     """
