@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 from qiskit.circuit import QuantumCircuit
@@ -41,6 +41,9 @@ from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
 from .execution import Execution, execute, execution_timeline
 from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target
 from .timeline import SCHEDULING, Timeline
+
+if TYPE_CHECKING:
+    from .schedules import PulseProgram
 
 __all__ = ["LZSMBackend", "LZSMJob"]
 
@@ -186,7 +189,7 @@ class LZSMBackend(BackendV2):
 
     def program(
         self, circuit: QuantumCircuit, *, dt_ns: float | None = None, scheduling: str = "alap", refine_tolerance: float | None = None
-    ) -> "PulseProgram":  # noqa: F821 - schedules imported lazily
+    ) -> PulseProgram:
         r"""The pulse program of a native circuit (final measurements are dropped: the program ends before readout).
 
         At the backend's own sample time (``dt_ns`` ``None`` or equal to ``device.dt_ns``) the program
