@@ -74,6 +74,15 @@ each other, with its ``rz`` frame changes and with the precession, so their
 place inside the interval is free.  Hence, for every scheduling, the
 lab-frame unitary of the program equals the gate composition of
 :func:`lzsm_gates.qiskit.simulation.simulate_circuit` up to the sampling error.
+
+With ``slots`` (a backend's :class:`~lzsm_gates.qiskit.target.SlotDurations`,
+:meth:`LZSMBackend.program <lzsm_gates.qiskit.backend.LZSMBackend.program>`)
+a gate occupies its whole slot instead: the pulse at the start, the rest of
+the slot idle, frame-tracked together with the pulse's leftover, so the
+program is the backend's schedule.  Any ``dt`` can be chosen
+(``circuit_program(..., dt_ns=...)``); on coarse grids
+:func:`refine_on_grid` re-refines the pulses whose sampling error exceeds
+``refine_tolerance``.
 """
 
 from __future__ import annotations
