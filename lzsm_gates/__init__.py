@@ -79,6 +79,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "save_program", "schedule_unitary", "to_schedule", "MAX_EXECUTION_QUBITS", "MAX_SKEW_NS", "DeviceTruth",
         "Execution", "LZSMBackend", "LZSMJob", "LZSMPulseGate", "SlotDurations", "VirtualDevice", "execute",
         "execution_timeline", "rz_idle_seconds", "sampling_error",
+        "refine_on_grid", "leak_to_one_channel",
     ),
     "operators": ("PAULI_I", "PAULI_X", "PAULI_Y", "PAULI_Z", "SIGMA_MINUS", "SIGMA_PLUS", "embed", "tensor"),
     "qiskit.rabi": ("RabiComparison", "RabiComparisonRow"),
@@ -448,4 +449,7 @@ __all__ = [
     "compare_entanglers",
     "design_xy_entangler",
     "xy_entangler_target",
+    # qiskit export and multi-level virtual device (issue 17, items 5 and 2)
+    "refine_on_grid",
+    "leak_to_one_channel",
 ]

@@ -592,6 +592,8 @@ def _circuit(args: argparse.Namespace) -> int:
     from .qiskit import LZSMBackend, schedules, simulate_circuit, simulate_noisy_circuit
 
     program_path = None
+    if not args.program and (args.dt is not None or args.refine_tolerance is not None):
+        raise CLIError("--dt and --refine-tolerance apply to the exported pulse program: give --program too")
     if args.program:
         program_path = _check_writable(Path(args.program), "--program", args.force)
         if program_path.suffix not in (".npz", ".json"):
@@ -621,11 +623,13 @@ def _circuit(args: argparse.Namespace) -> int:
                          scheduling=args.scheduling).result()
     print(f"  counts ({args.shots} shots): {dict(sorted(result.get_counts().items()))}")
     if program_path is not None:
-        program = schedules.circuit_program(compiled.remove_final_measurements(inplace=False), backend.target,
-                                            scheduling=args.scheduling)
+        dt_ns = device.dt_ns if args.dt is None else args.dt
+        bare = compiled.remove_final_measurements(inplace=False)
+        program = backend.program(bare, dt_ns=dt_ns, scheduling=args.scheduling, refine_tolerance=args.refine_tolerance)
         path = schedules.save_program(program, program_path)
-        print(f"wrote {path} ({program.duration} samples at dt = {device.dt_ns:g} ns on {', '.join(program.samples)})")
-        error = schedules.sampling_error(program, compiled.remove_final_measurements(inplace=False), backend.target)
+        grid = "the backend's slots" if dt_ns == device.dt_ns else "gate lengths rounded to the grid"
+        print(f"wrote {path} ({program.duration} samples at dt = {dt_ns:g} ns on {', '.join(program.samples)}; {grid})")
+        error = schedules.sampling_error(program, bare, backend.target)
         print(f"  sampling error of the program (gate error against the exact pulses): {error:.2e}")
     return 0
 
@@ -793,6 +797,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--shots", type=_integer(1, 10**9), default=1000, help="shots of the sampled counts")
     c.add_argument("--seed", type=_integer(0), default=1, help="seed of the transpiler and of the sampling")
     c.add_argument("--program", default=None, help="write the pulse program here (.npz or .json)")
+    c.add_argument("--dt", type=_positive_in(1e-6, 1e3), default=None,
+                   help="AWG sample time of the exported program in ns (default: the device's, 0.1; range of Device.dt_ns)")
+    c.add_argument("--refine-tolerance", type=_nonnegative, default=None,
+                   help="re-refine on the sample grid every pulse whose sampling error exceeds this (default: never)")
     _output_flags(c)
 
     i = sub.add_parser("inspect", help="check and summarise a design JSON, map result, pulse program or QASM file")

@@ -396,3 +396,85 @@ def test_rz_played_as_idle_time():
     assert shift > 1e-3
     with pytest.raises(LZSMInputError, match="virtual_z"):
         LZSMBackend(DEVICE, 1, virtual_z="yes", gate_set=design_gate_set(DEVICE))
+
+
+def test_leaking_multilevel_device_counts_follow_the_n_level_propagator():
+    """Single-qubit pulses on a 4-level Kerr ladder (alpha = 0.3 gap) leak strongly; leaked population reads as 1.
+
+    Prediction per qubit from the 4-level propagator of its one pulse, solved independently (qiskit-dynamics
+    DOP853 of the continuous drive): P(1) = |<1|U|0>|^2 + leaked population of |0>
+    (:func:`lzsm_gates.devices.leakage.subspace_block`).  The two-level device gives other counts.
+    """
+    from lzsm_gates.devices import kerr_ladder
+    from lzsm_gates.devices.leakage import subspace_block
+
+    gates = design_gate_set(DEVICE)
+    spectrum = kerr_ladder(0.3, levels=4)
+    leaky = LZSMBackend(DEVICE, 2, gate_set=gates, multilevel=spectrum)
+    two_level = LZSMBackend(DEVICE, 2, gate_set=gates)
+    assert leaky.virtual_device.levels == 4 and two_level.virtual_device.levels == 2
+    qc = QuantumCircuit(2)
+    qc.append(leaky.target.operation_from_name("sx"), [0])
+    qc.append(leaky.target.operation_from_name("x"), [1])
+    qc.measure_all()
+    compiled = transpile(qc, backend=leaky, optimization_level=0)
+    p1 = []
+    for name in ("sx", "x"):
+        block = subspace_block(gates.gates[name].design.pulse.simulate(spectrum.model(4)))
+        leaked = 1.0 - np.sum(np.abs(block[:, 0]) ** 2)
+        assert leaked > 0.05  # strongly leaking
+        p1.append(abs(block[1, 0]) ** 2 + leaked)
+    predicted = {f"{b1}{b0}": (p1[0] if b0 else 1 - p1[0]) * (p1[1] if b1 else 1 - p1[1]) for b0 in (0, 1) for b1 in (0, 1)}
+    exact = {format(k, "02b"): v for k, v in leaky.execute(compiled, noise=False).probabilities.items()}
+    for key, p in predicted.items():
+        assert exact.get(key, 0.0) == pytest.approx(p, abs=1e-7)
+    sampler = BackendSamplerV2(backend=leaky, options={"seed_simulator": 3, "run_options": {"noise": False}})
+    counts = sampler.run([compiled], shots=SHOTS).result()[0].data.meas.get_counts()
+    _within_sampling(counts, predicted, SHOTS)
+    # the two-level device: x reads 1 almost surely; the leaking device much less often
+    sampler2 = BackendSamplerV2(backend=two_level, options={"seed_simulator": 3, "run_options": {"noise": False}})
+    counts2 = sampler2.run([compiled], shots=SHOTS).result()[0].data.meas.get_counts()
+    ones = lambda c: sum(n for k, n in c.items() if k[0] == "1") / SHOTS  # noqa: E731 - qubit 1 reads 1
+    assert ones(counts2) - ones(counts) > 10 * np.sqrt(p1[1] * (1 - p1[1]) / SHOTS)
+    with pytest.raises(LZSMInputError, match="baths"):
+        LZSMBackend(DEVICE, 2, gate_set=gates, multilevel=spectrum, baths=Bath.ohmic(1e-3, temperature=0.1))
+    with pytest.raises(LZSMInputError, match="levels"):
+        LZSMBackend(DEVICE, 2, gate_set=gates, multilevel=spectrum, levels=2)
+
+
+def test_multilevel_device_without_leakage_is_the_two_level_device():
+    """Far higher levels: sx - rz - sx interference tends to the two-level one as 1/alpha (dispersive shift of level 2).
+
+    Also: the leak-to-1 channel is trace preserving, and the unitary channel when nothing leaks.
+    """
+    from lzsm_gates.devices import kerr_ladder
+    from lzsm_gates.metrics import unitary_superoperator
+    from lzsm_gates.qiskit.device import leak_to_one_channel
+
+    gates = design_gate_set(DEVICE)
+    two_level = LZSMBackend(DEVICE, 1, gate_set=gates)
+    qc = QuantumCircuit(1)
+    qc.sx(0)
+    qc.rz(0.7, 0)
+    qc.sx(0)
+    qc.measure_all()
+    compiled = transpile(qc, backend=two_level, optimization_level=0)
+    p_two = two_level.execute(compiled, noise=False).probabilities[1]
+    assert 0.1 < p_two < 0.9  # the phase matters
+    shift = {}
+    for alpha in (400.0, 4000.0):
+        far = LZSMBackend(DEVICE, 1, gate_set=gates, multilevel=kerr_ladder(alpha, levels=3))
+        shift[alpha] = far.execute(compiled, noise=False).probabilities[1] - p_two
+    assert abs(shift[4000.0]) < 2e-4
+    assert shift[400.0] / shift[4000.0] == pytest.approx(10.0, rel=0.05)
+    # Kraus completeness: the Liouville matrix keeps the trace of any input, and is the unitary one without leakage
+    rng = np.random.default_rng(0)
+    h = rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3))
+    w, v = np.linalg.eigh(h + h.conj().T)
+    u = v @ np.diag(np.exp(-1j * w)) @ v.conj().T
+    sup = leak_to_one_channel(u)
+    trace = np.array([1, 0, 0, 1])  # vec(I), column stacking
+    assert np.allclose(trace @ sup, trace)
+    u2 = np.eye(3, dtype=complex)
+    u2[:2, :2] = np.array([[0, 1], [1, 0]])
+    assert np.allclose(leak_to_one_channel(u2), unitary_superoperator(u2[:2, :2]))

@@ -203,3 +203,80 @@ def test_sampling_error_reported_and_shrinks_with_dt():
         per_gate = (dev.gap_angular * dt_ns * 1e-9) ** 2 / 6
         assert 0 < errors[dt_ns] < pulses**2 * per_gate  # per-gate amplitudes add at worst coherently
     assert errors[0.01] < errors[0.1] / 30
+
+
+def test_backend_program_follows_the_backend_slots():
+    """At the backend's dt the exported program is the backend's schedule: same start samples, same length."""
+    from lzsm_gates.qiskit import LZSMBackend, sampling_error
+
+    backend = LZSMBackend(Device(), 2, gate_set=design_gate_set(Device()))
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    qc.cx(0, 1)
+    compiled = transpile(qc, backend=backend, optimization_level=3, seed_transpiler=1, scheduling_method="alap")
+    prog = backend.program(compiled)
+    timeline = backend.timeline(compiled.remove_final_measurements(inplace=False))
+    dt_s = backend.slots.dt_s
+    assert prog.duration == round(timeline.total / dt_s)
+    plays = {(ch, start) for ch, start, _, kind in prog.segments}
+    for index, qargs, start, length in timeline.entries:
+        name = compiled.data[index].operation.name
+        if name in ("sx", "x", "sqrt_bswap"):
+            channel = f"d{qargs[0]}" if name != "sqrt_bswap" else "u0"
+            assert (channel, round(start / dt_s)) in plays  # the gate's slot starts with the gate
+            slot = [n for ch, s, n, _ in prog.segments if ch == channel and round(start / dt_s) <= s < round((start + length) / dt_s)]
+            assert sum(slot) == round(length / dt_s)  # pulse + idle fill exactly the slot
+    # a slot schedule only adds frame-tracked idles: the program is still the circuit's exact pulses
+    assert sampling_error(prog, compiled.remove_final_measurements(inplace=False), backend.target) < 1e-7
+    with pytest.raises(LZSMInputError, match="refine_tolerance"):
+        backend.program(compiled, refine_tolerance=-1.0)
+    with pytest.raises(LZSMInputError, match="grid"):
+        circuit_program(compiled.remove_final_measurements(inplace=False), backend.target, dt_ns=0.2, slots=backend.slots)
+
+
+def test_refinement_on_a_coarse_grid_reduces_the_sampling_error():
+    """At dt = 2 ns the sampled sx misses its exact pulse by > 1e-6: refinement triggers and brings it below the tolerance.
+
+    The exact pulse unitary comes from an adaptive qiskit-dynamics DOP853 solve of the continuous drive (an
+    independent route from the piecewise-constant sample product).
+    """
+    from lzsm_gates.models import qubit_model
+
+    coarse = Device(dt_ns=2.0)
+    gates = design_gate_set(Device())
+    target = lzsm_target(Device(), 1, gate_set=gates)
+    qc = QuantumCircuit(1)
+    qc.append(target.operation_from_name("sx"), [0])
+    exact = gates.sx.design.pulse.simulate(qubit_model())
+    tol = 1e-7
+    plain = circuit_program(qc, target, dt_ns=coarse.dt_ns)
+    refined = circuit_program(qc, target, dt_ns=coarse.dt_ns, refine_tolerance=tol)
+    assert plain.dt == pytest.approx(coarse.dt)
+    before, after = gate_error(exact, program_unitary(plain)), gate_error(exact, program_unitary(refined))
+    assert before > 10 * tol  # coarse grid: refinement must trigger
+    assert after < tol < before
+    assert not np.allclose(refined.samples["d0"], plain.samples["d0"])  # new samples, not a relabelled program
+    # at the fine default grid the same tolerance leaves the designed pulse alone
+    fine = circuit_program(qc, target, dt_ns=0.1)
+    assert gate_error(exact, program_unitary(fine)) < tol
+    assert np.array_equal(circuit_program(qc, target, dt_ns=0.1, refine_tolerance=tol).samples["d0"], fine.samples["d0"])
+
+
+@pytest.mark.slow
+def test_cli_circuit_exports_at_dt_and_refines(tmp_path, capsys):
+    """``lzsm-gates circuit --dt 2``: the program is on the 2 ns grid; --refine-tolerance lowers its reported error."""
+    from lzsm_gates.cli import main
+
+    def export(*extra):
+        out = tmp_path / f"bell{len(extra)}.npz"
+        assert main(["circuit", "bell", "--single-qubit", "sx", "--shots", "20", "--program", str(out), "--dt", "2", *extra]) == 0
+        text = capsys.readouterr().out
+        return load_program(out), float(text.split("sampling error of the program (gate error against the exact pulses): ")[1].split()[0])
+
+    plain, error = export()
+    refined, error_refined = export("--refine-tolerance", "1e-6")
+    assert plain.device.dt_ns == refined.device.dt_ns == 2.0
+    assert error > 1e-4  # a coarse grid
+    assert error_refined < error / 10
+    assert main(["circuit", "bell", "--dt", "2"]) == 2  # --dt without --program
+    assert "--program" in capsys.readouterr().err

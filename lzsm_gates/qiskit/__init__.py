@@ -40,13 +40,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "MAX_CHANNEL_QUBITS", "CircuitSimulation", "NoisyCircuitSimulation", "sample_counts", "simulate_circuit",
         "simulate_noisy_circuit",
     ),
-    "device": ("MAX_SKEW_NS", "DeviceTruth", "VirtualDevice"),
+    "device": ("MAX_SKEW_NS", "DeviceTruth", "VirtualDevice", "leak_to_one_channel"),
     "execution": ("MAX_EXECUTION_QUBITS", "Execution", "execute", "execution_timeline"),
     "backend": ("LZSMBackend", "LZSMJob"),
     "rabi": ("RabiComparison", "RabiComparisonRow", "RabiGate", "compare_with_rabi", "rabi_gate"),
     "schedules": (
         "FrameChange", "PulseProgram", "circuit_program", "gate_program", "load_program", "program_unitary",
-        "sampling_error", "save_program", "schedule_unitary", "to_schedule",
+        "sampling_error", "save_program", "schedule_unitary", "to_schedule", "refine_on_grid",
     ),
 }
 
@@ -100,6 +100,8 @@ __all__ = [
     "circuit_program",
     "program_unitary",
     "sampling_error",
+    "refine_on_grid",
+    "leak_to_one_channel",
     "save_program",
     "load_program",
     "to_schedule",

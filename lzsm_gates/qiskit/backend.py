@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 from qiskit.circuit import QuantumCircuit
@@ -35,11 +35,15 @@ from qiskit.result import Result
 from qiskit.transpiler import CouplingMap, Target
 
 from ..baths import Bath
+from ..devices.spectrum import MultilevelSpectrum
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
 from .execution import Execution, execute, execution_timeline
 from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target
 from .timeline import SCHEDULING, Timeline
+
+if TYPE_CHECKING:
+    from .schedules import PulseProgram
 
 __all__ = ["LZSMBackend", "LZSMJob"]
 
@@ -88,6 +92,12 @@ class LZSMBackend(BackendV2):
         single :math:`\sigma_x` line cannot rotate a frame instantly, so ``rz`` is played as idle time
         (less than one Larmor period, in an ``rz`` slot of one Larmor period): the rotation then
         precesses at the true gap and decoheres like any idle.
+    multilevel : MultilevelSpectrum, optional
+        Play every single-qubit pulse on this :math:`N`-level spectrum of the qubit
+        (:class:`~lzsm_gates.qiskit.device.VirtualDevice`): population leaked out of the qubit levels is
+        counted as measured 1, so leakage shows up in the counts.  Not with ``baths``.
+    levels : int, optional
+        Levels of ``multilevel`` kept (default all).
 
     Notes
     -----
@@ -109,6 +119,8 @@ class LZSMBackend(BackendV2):
         gate_set: LZSMGateSet | None = None,
         slots: SlotDurations | None = None,
         virtual_z: str = "frame",
+        multilevel: MultilevelSpectrum | None = None,
+        levels: int | None = None,
     ) -> None:
         super().__init__(name=f"lzsm_{device.name}", description=f"simulated LZSM device ({device.name})", backend_version="1")
         if virtual_z not in ("frame", "idle"):
@@ -122,7 +134,9 @@ class LZSMBackend(BackendV2):
             device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device), single_qubit=single_qubit, slots=self._slots
         )
         couplers = sorted({tuple(sorted(q)) for q in self._target["sqrt_bswap"]}) if "sqrt_bswap" in self._target else []
-        self._virtual = VirtualDevice(device, int(num_qubits), couplers, truth=truth, baths=baths)
+        self._virtual = VirtualDevice(
+            device, int(num_qubits), couplers, truth=truth, baths=baths, multilevel=multilevel, levels=levels
+        )
 
     @property
     def target(self) -> Target:
@@ -172,6 +186,28 @@ class LZSMBackend(BackendV2):
     def timeline(self, circuit: QuantumCircuit, scheduling: str = "alap") -> Timeline:
         """The schedule the backend simulates (slots of the target; it matches Qiskit's ``scheduling_method``)."""
         return execution_timeline(circuit, self._target, self._virtual, scheduling)
+
+    def program(
+        self, circuit: QuantumCircuit, *, dt_ns: float | None = None, scheduling: str = "alap", refine_tolerance: float | None = None
+    ) -> PulseProgram:
+        r"""The pulse program of a native circuit (final measurements are dropped: the program ends before readout).
+
+        At the backend's own sample time (``dt_ns`` ``None`` or equal to ``device.dt_ns``) the program
+        follows :attr:`slots`: every pulse plays at the start of its slot, the rest of the slot is
+        frame-tracked idle time, so the program is the schedule :meth:`run` simulates
+        (:meth:`timeline` without the readout).  At another ``dt_ns`` (no slots on that grid) every
+        gate is its own ``round(duration/dt)`` samples
+        (:func:`~lzsm_gates.qiskit.schedules.circuit_program`).  ``refine_tolerance``: pulses whose
+        sampling error exceeds it are re-refined on the grid
+        (:func:`~lzsm_gates.qiskit.schedules.refine_on_grid`).
+        """
+        from .schedules import circuit_program
+
+        own_grid = dt_ns is None or abs(float(dt_ns) - self._nominal.dt_ns) <= 1e-9 * self._nominal.dt_ns
+        return circuit_program(
+            circuit.remove_final_measurements(inplace=False), self._target, scheduling, dt_ns=dt_ns,
+            slots=self._slots if own_grid else None, refine_tolerance=refine_tolerance,
+        )
 
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> LZSMJob:
         """Simulate native circuits and sample their shots (options: class Notes).

@@ -26,6 +26,28 @@ with one independent bath per qubit coupled through :math:`\sigma_x`: there
 is no crosstalk, a qubit is disturbed only by its own drive, its couplers and
 its own bath.  Readout errors apply only with ``noise`` on.
 
+Multi-level physics (optional, ``multilevel``): every single-qubit pulse is
+played on the :math:`N`-level model of the qubit
+(:meth:`~lzsm_gates.devices.MultilevelSpectrum.model`: levels in units of the
+gap, drive normalised to :math:`V_{01} = 1`, energies scaled by the true gap
+:math:`1 + \delta_q`), :math:`U_N` its exact propagator.  The qubit sees the
+channel
+
+.. math::
+
+    \rho \mapsto P U_N P\, \rho\, (P U_N P)^\dagger
+    + \sum_{k \ge 2} |1\rangle\langle k| U_N P\, \rho\, P U_N^\dagger |k\rangle\langle 1| ,
+
+with :math:`P` the projector on :math:`\{|0\rangle, |1\rangle\}`: the
+computational block acts coherently, and the population leaked to level
+:math:`k \ge 2` is **counted as** :math:`|1\rangle` (a leaked qubit reads
+out as 1, as in a dispersive readout that does not resolve the higher levels),
+incoherently and at once.  It stays in :math:`|1\rangle` afterwards: exact
+for the counts when the leaking pulse is a qubit's last one, a model of a
+reset-to-1 leak otherwise (the leaked amplitude does not come back, no seepage).
+Entangler pulses stay two-level, and multi-level pulses are closed
+(no bath during pulses: ``multilevel`` with ``baths`` is refused).
+
 The truth is reachable only through simulated measurements and, for tests,
 through the explicit accessor :meth:`VirtualDevice.reveal_truth`.
 """
@@ -38,14 +60,15 @@ from typing import Sequence
 import numpy as np
 
 from ..baths import Bath
+from ..devices.spectrum import MultilevelSpectrum
 from ..metrics import unitary_superoperator
-from ..models import coupled_qubits_model, qubit_model
+from ..models import DrivenModel, coupled_qubits_model, qubit_model
 from ..noise import gate_channel, idle_channel
 from ..pulses import LZSMPulse
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .gates import _SWAP
 
-__all__ = ["DeviceTruth", "VirtualDevice", "MAX_SKEW_NS"]
+__all__ = ["DeviceTruth", "VirtualDevice", "MAX_SKEW_NS", "leak_to_one_channel"]
 
 
 #: Largest timing skew (ns) of a drive line: the default slot guard of :class:`~lzsm_gates.qiskit.target.SlotDurations`.
@@ -150,6 +173,13 @@ class VirtualDevice:
     baths : Bath or sequence of Bath, optional
         One bath for every qubit (independent copies) or one per qubit; ``None``: no bath
         (``noise`` on then means readout errors only).
+    multilevel : MultilevelSpectrum, optional
+        Play single-qubit pulses on this multi-level spectrum (module docstring; e.g.
+        :func:`~lzsm_gates.devices.kerr_ladder` or :func:`~lzsm_gates.devices.fluxonium`); ``None``: two levels.
+        Only its shape enters (levels and drive elements in units of its own gap and :math:`V_{01}`):
+        the qubit gap is the nominal device's, times :math:`1 + \delta_q`.
+    levels : int, optional
+        Levels :math:`N \ge 3` of ``multilevel`` kept (default all of them).
     """
 
     def __init__(
@@ -160,6 +190,8 @@ class VirtualDevice:
         *,
         truth: DeviceTruth | None = None,
         baths: Bath | Sequence[Bath] | None = None,
+        multilevel: MultilevelSpectrum | None = None,
+        levels: int | None = None,
     ) -> None:
         self.nominal = nominal
         self.num_qubits = int(num_qubits)
@@ -174,7 +206,25 @@ class VirtualDevice:
             self.baths = [baths] * self.num_qubits if isinstance(baths, Bath) else list(baths)
             if len(self.baths) != self.num_qubits or not all(isinstance(b, Bath) for b in self.baths):
                 raise LZSMInputError(f"noise must be one Bath or one Bath per physical qubit ({self.num_qubits}), got {baths!r}")
+        if multilevel is None:
+            if levels is not None:
+                raise LZSMInputError("levels needs a multilevel spectrum (multilevel=...)")
+            self._multilevel: DrivenModel | None = None
+        else:
+            if not isinstance(multilevel, MultilevelSpectrum):
+                raise LZSMInputError(f"multilevel must be a MultilevelSpectrum, got {type(multilevel).__name__}")
+            if self.baths is not None:
+                raise LZSMInputError("multilevel pulses are simulated closed: give baths=None with multilevel")
+            n = multilevel.levels if levels is None else levels
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 3 <= n <= multilevel.levels:
+                raise LZSMInputError(f"levels must be an integer in [3, {multilevel.levels}] (the spectrum's levels), got {levels!r}")
+            self._multilevel = multilevel.model(int(n))
         self._cache: dict[tuple, np.ndarray] = {}
+
+    @property
+    def levels(self) -> int:
+        """Levels of the model single-qubit pulses are played on (2 without ``multilevel``)."""
+        return 2 if self._multilevel is None else self._multilevel.dim
 
     def reveal_truth(self) -> DeviceTruth:
         """The hidden parameters.  For tests and for judging calibrations only: nothing else reads them."""
@@ -232,7 +282,10 @@ class VirtualDevice:
         played = self.true_pulse(pulse, qubits)
         gaps = [self.__truth.gap(q) for q in qubits]
         open_system = noise and self.baths is not None
-        if len(qubits) == 1:
+        if len(qubits) == 1 and self._multilevel is not None:  # N levels, true gap: leaked population read as 1
+            model = replace(self._multilevel, static=self._multilevel.static * gaps[0])
+            sup = leak_to_one_channel(played.propagator(model))
+        elif len(qubits) == 1:
             model = qubit_model(gaps[0])
             sup = (gate_channel(played, self.baths[qubits[0]], model=model) if open_system
                    else unitary_superoperator(played.propagator(model)))
@@ -251,3 +304,29 @@ class VirtualDevice:
         p10, p01 = self.__truth.readout[qubit]
         return np.array([[1 - p10, p01], [p10, 1 - p01]])
 
+
+def leak_to_one_channel(u: np.ndarray) -> np.ndarray:
+    r"""The qubit channel of an :math:`N`-level unitary whose leaked population is counted as :math:`|1\rangle`.
+
+    Kraus operators :math:`K_0 = P U P` and :math:`K_k = |1\rangle\langle k| U P` for
+    :math:`k \ge 2` (module docstring); trace preserving because :math:`\sum_j K_j^\dagger K_j = P U^\dagger U P = P`.
+
+    Parameters
+    ----------
+    u : ndarray, shape (N, N)
+        Unitary in the eigenbasis, qubit levels first.
+
+    Returns
+    -------
+    ndarray, shape (4, 4)
+        Column-stacking Liouville matrix :math:`\sum_j \bar K_j \otimes K_j`.
+    """
+    u = np.asarray(u, dtype=complex)
+    if u.ndim != 2 or u.shape[0] != u.shape[1] or u.shape[0] < 2:
+        raise LZSMInputError(f"u must be a square N x N unitary with N >= 2, got shape {u.shape}")
+    kraus = [u[:2, :2]]
+    for k in range(2, u.shape[0]):
+        leak = np.zeros((2, 2), dtype=complex)
+        leak[1] = u[k, :2]
+        kraus.append(leak)
+    return sum(np.kron(k.conj(), k) for k in kraus)

@@ -74,6 +74,15 @@ each other, with its ``rz`` frame changes and with the precession, so their
 place inside the interval is free.  Hence, for every scheduling, the
 lab-frame unitary of the program equals the gate composition of
 :func:`lzsm_gates.qiskit.simulation.simulate_circuit` up to the sampling error.
+
+With ``slots`` (a backend's :class:`~lzsm_gates.qiskit.target.SlotDurations`,
+:meth:`LZSMBackend.program <lzsm_gates.qiskit.backend.LZSMBackend.program>`)
+a gate occupies its whole slot instead: the pulse at the start, the rest of
+the slot idle, frame-tracked together with the pulse's leftover, so the
+program is the backend's schedule.  Any ``dt`` can be chosen
+(``circuit_program(..., dt_ns=...)``); on coarse grids
+:func:`refine_on_grid` re-refines the pulses whose sampling error exceeds
+``refine_tolerance``.
 """
 
 from __future__ import annotations
@@ -81,7 +90,7 @@ from __future__ import annotations
 import json
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -93,10 +102,11 @@ from ..metrics import gate_error
 from ..operators import PAULI_X, PAULI_Z, embed, tensor
 from ..propagate import expm_hermitian
 from ..pulses import LZSMPulse
-from ..units import Device, LZSMInputError
-from .gates import LZSMGate, LZSMSqrtBSwapGate
+from ..models import qubit_model
+from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_positive
+from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate
 from .simulation import simulate_circuit
-from .target import LZSMGateSet, check_native, delay_seconds, native_device, native_gates, play_instruction
+from .target import LZSMGateSet, SlotDurations, check_native, delay_seconds, native_device, native_gates, play_instruction
 from .timeline import circuit_timeline
 
 __all__ = [
@@ -106,6 +116,7 @@ __all__ = [
     "circuit_program",
     "program_unitary",
     "sampling_error",
+    "refine_on_grid",
     "save_program",
     "load_program",
     "to_schedule",
@@ -213,22 +224,28 @@ class _Builder:
         """The qubits a channel drives (``d{q}``: q; ``u{k}``: the k-th coupled pair)."""
         return (int(channel[1:]),) if channel[0] == "d" else self.couplers[int(channel[1:])]
 
-    def play(self, channel: str, pulse: LZSMPulse, start: int, virtual_z: bool = False) -> None:
+    def play(self, channel: str, pulse: LZSMPulse, start: int, virtual_z: bool = False, length: int | None = None) -> None:
+        """Write ``pulse`` at sample ``start``; ``length``: its slot in samples (default :meth:`~LZSMPulse.num_samples`),
+        the rest of the slot idle and frame-tracked with the pulse's own leftover."""
         if pulse.amplitude > self.device.max_amplitude:
             raise LZSMInputError(f"amplitude {pulse.amplitude:.4g} exceeds the AWG full scale max_amplitude = {self.device.max_amplitude:g}")
         if virtual_z:
             self.frame(channel, start, -pulse.vz_before)
         n1, drive, n2 = pulse.sample_blocks(self.device.dt)
+        own = n1 + drive.size + n2
+        length = own if length is None else int(length)
+        if length < own:
+            raise LZSMInputError(f"a pulse of {own} samples does not fit its slot of {length} samples at dt = {self.device.dt_ns:g} ns")
         t = start
-        for kind, n in (("delay", n1), ("play", drive.size), ("delay", n2)):
+        for kind, n in (("delay", n1), ("play", drive.size), ("delay", n2 + length - own)):
             if n:
                 self.segments.append((channel, t, n, kind))
                 t += n
         self.samples[channel][start + n1 : start + n1 + drive.size] = drive
         if virtual_z:
             self.frame(channel, t, -pulse.vz_after)
-        # the sampled pulse lasts epsilon longer than the designed one: undo that free precession (frame tracking)
-        leftover = pulse.sampling_leftover(self.device.dt)
+        # the slot lasts epsilon longer than the designed pulse: undo that free precession (frame tracking)
+        leftover = length * self.device.dt - pulse.duration
         for q in self.qubits(channel):
             self.frame(f"d{q}", t, -leftover)
 
@@ -265,7 +282,15 @@ def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False)
     return b.program()
 
 
-def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, scheduling: str = "alap") -> PulseProgram:
+def circuit_program(
+    compiled: QuantumCircuit,
+    gates: Target | LZSMGateSet,
+    scheduling: str = "alap",
+    *,
+    dt_ns: float | None = None,
+    slots: SlotDurations | None = None,
+    refine_tolerance: float | None = None,
+) -> PulseProgram:
     r"""Pulse program of a compiled circuit: scheduled gates, virtual Z as frame changes, per-qubit frame tracking.
 
     Each instruction plays what :func:`~lzsm_gates.qiskit.target.play_instruction`
@@ -283,17 +308,38 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
     scheduling : {"alap", "asap", "serial"}
         Placement rule of :func:`~lzsm_gates.qiskit.timeline.circuit_timeline`;
         ``"serial"`` plays one gate at a time (length = sum of the gate lengths).
+    dt_ns : float, optional
+        AWG sample time of the program (ns); default the device's ``dt_ns``.
+    slots : SlotDurations, optional
+        Play every instruction in its slot of a backend (:attr:`LZSMBackend.slots
+        <lzsm_gates.qiskit.backend.LZSMBackend.slots>`): the pulse at the start of its slot, the rest
+        of the slot idle and frame-tracked, ``u`` and ``lzsm_pulse`` in the long slot, so the program
+        is the schedule the backend simulates.  The slots must lie on the program's grid
+        (``slots.dt_s`` equal to ``dt_ns``) and play ``rz`` as a frame change (``rz_s`` 0).
+    refine_tolerance : float, optional
+        Re-refine on the sample grid (:func:`refine_on_grid`) every pulse whose sampling error
+        (gate error of its samples against its exact unitary) exceeds this tolerance; ``None``: never.
 
     Raises
     ------
     LZSMInputError
-        Non-native instructions (barriers and final measurements are skipped),
-        or an unknown ``scheduling``.
+        Non-native instructions (barriers and final measurements are skipped), an unknown
+        ``scheduling``, a ``dt_ns`` out of range, slots off the grid or with ``rz`` as idle time,
+        a pulse longer than its slot, or a negative ``refine_tolerance``.
     ConvergenceError
         A ``u`` whose pulse cannot be designed (:func:`~lzsm_gates.qiskit.gates.design_u_gate`).
     """
     native, target = native_gates(gates)
     device = native_device(native)
+    if dt_ns is not None:
+        device = replace(device, dt_ns=float(dt_ns))
+    if refine_tolerance is not None and not (np.isfinite(refine_tolerance) and refine_tolerance >= 0):
+        raise LZSMInputError(f"refine_tolerance must be finite and >= 0 (None: no refinement), got {refine_tolerance}")
+    if slots is not None:
+        if abs(slots.dt_s - device.dt_ns * 1e-9) > 1e-6 * slots.dt_s:
+            raise LZSMInputError(f"the slots lie on a dt = {slots.dt_s * 1e9:g} ns grid, the program on dt_ns = {device.dt_ns:g}")
+        if slots.rz_s:
+            raise LZSMInputError("slots that play rz as idle time (virtual_z='idle') cannot be exported: rz is a frame change here")
     n = compiled.num_qubits
     couplers: list[tuple[int, int]] = []
     for inst in compiled.data:
@@ -303,28 +349,133 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
         if name == "sqrt_bswap" and frozenset(qargs) not in {frozenset(c) for c in couplers}:
             couplers.append(qargs)
 
+    def samples_of(seconds: float) -> int:
+        return int(round(seconds * 1e9 / device.dt_ns))
+
+    refined: dict[tuple[LZSMPulse, int], LZSMPulse] = {}
+
+    def pulse_of(played: Any, max_samples: int | None = None) -> LZSMPulse:
+        """The pulse a gate plays on the grid: its design, re-refined if its sampling error is too large."""
+        key = (played.pulse, played.num_qubits)
+        if key not in refined:
+            refined[key] = played.pulse if refine_tolerance is None else refine_on_grid(
+                played.pulse, _exact_unitary(played), device.dt, num_qubits=played.num_qubits,
+                tolerance=refine_tolerance, max_samples=max_samples, device=device)
+        return refined[key]
+
     def gate_samples(inst: CircuitInstruction) -> int:
         if inst.operation.name == "delay":  # an idle gap of the timeline, frame-tracked below
-            return int(round(delay_seconds(inst.operation, device) * 1e9 / device.dt_ns))
+            return samples_of(delay_seconds(inst.operation, device))
         played = play_instruction(inst.operation, native)
-        return 0 if isinstance(played, float) else played.pulse.num_samples(device.dt)
+        if isinstance(played, float):
+            return 0
+        if slots is not None:  # the backend's slot: u and lzsm_pulse the long one
+            long = inst.operation.name == "u" or isinstance(played, LZSMPulseGate)
+            return samples_of(slots.long_s if long else slots.pulse(played.duration_s))
+        return pulse_of(played).num_samples(device.dt)
 
     timeline = circuit_timeline(compiled, gate_samples, scheduling)
     b = _Builder(device, n, tuple(couplers), int(timeline.total))
-    for index, qargs, start, _ in timeline.entries:
+    for index, qargs, start, length in timeline.entries:
         played = play_instruction(compiled.data[index].operation, native)
         if isinstance(played, float):  # virtual Z
             b.frame(f"d{qargs[0]}", int(start), -played)
-        elif isinstance(played, LZSMSqrtBSwapGate):
+            continue
+        slot = int(length) if slots is not None else None
+        if isinstance(played, LZSMSqrtBSwapGate):
             k = next(i for i, c in enumerate(couplers) if frozenset(c) == frozenset(qargs))
-            b.play(f"u{k}", played.pulse, int(start))
+            b.play(f"u{k}", pulse_of(played, slot), int(start), length=slot)
         else:
-            b.play(f"d{qargs[0]}", played.pulse, int(start))
+            b.play(f"d{qargs[0]}", pulse_of(played, slot), int(start), length=slot)
     # frame tracking: undo the free precession Rz(-Delta g dt) of each idle interval of g samples
     for q, gaps in enumerate(timeline.idle_gaps(n)):
         for start, length in gaps:
             b.frame(f"d{q}", int(start + length), -length * device.dt)
     return b.program()
+
+
+def _exact_unitary(played: LZSMGate | LZSMSqrtBSwapGate | LZSMPulseGate) -> np.ndarray:
+    """Exact lab-frame unitary of a played pulse (Qiskit order), what its samples approximate."""
+    if isinstance(played, LZSMSqrtBSwapGate):
+        return np.asarray(played)
+    return played.pulse.propagator(qubit_model())
+
+
+def _sampled_unitary(pulse: LZSMPulse, device: Device, num_qubits: int) -> np.ndarray:
+    """Unitary of one pulse on the grid of ``device`` (on ``d0``, or on the coupler ``u0`` of qubits (0, 1))."""
+    b = _Builder(device, num_qubits, ((0, 1),) if num_qubits == 2 else (), pulse.num_samples(device.dt))
+    b.play("u0" if num_qubits == 2 else "d0", pulse, 0)
+    return program_unitary(b.program())
+
+
+def refine_on_grid(
+    pulse: LZSMPulse,
+    exact: np.ndarray,
+    dt: float,
+    *,
+    num_qubits: int = 1,
+    tolerance: float = 0.0,
+    max_samples: int | None = None,
+    device: Device | None = None,
+) -> LZSMPulse:
+    r"""Re-refine a pulse on the AWG grid: parameters whose *samples* reproduce ``exact``.
+
+    Minimises the gate error :math:`1 - |\mathrm{Tr}(U_\mathrm{exact}^\dagger U_\mathrm{samples}(p))|^2/d^2`
+    over :math:`p = (A, \omega, t_1, t_2)` (Nelder-Mead from the designed values, idles kept
+    :math:`\ge 0`), with :math:`U_\mathrm{samples}` the unitary of the midpoint-sampled pulse
+    and its frame-tracked leftover (:meth:`~lzsm_gates.pulses.LZSMPulse.sample_blocks`).  The
+    sampling error of the midpoint rule, :math:`O((\Delta dt)^4)`, is a smooth function of
+    :math:`p`, so a small change of the parameters absorbs most of it.
+
+    Parameters
+    ----------
+    pulse : LZSMPulse
+        The designed pulse.
+    exact : ndarray
+        The unitary its samples should give (usually the exact unitary of ``pulse``), Qiskit order.
+    dt : float
+        Sample time (internal units).
+    num_qubits : {1, 2}
+        1: the pulse drives :math:`\sigma_x`; 2: it drives the coupler :math:`\sigma_x\sigma_x`.
+    tolerance : float
+        Refine only if the sampling error of ``pulse`` exceeds it.
+    max_samples : int, optional
+        The refined pulse must fit this many samples (its slot).
+    device : Device, optional
+        Gap, AWG range (default the standard device with ``dt``).
+
+    Returns
+    -------
+    LZSMPulse
+        ``pulse`` itself when its error is within ``tolerance`` or nothing better fits; else the refined pulse.
+    """
+    from scipy.optimize import minimize
+
+    base = device or DEFAULT_DEVICE
+    grid = replace(base, dt_ns=float(base.time_to_ns(check_positive("dt", dt))))
+
+    def error(x: np.ndarray) -> float:
+        a, w, t1, t2 = x
+        if w <= 0 or t1 < 0 or t2 < 0 or abs(a) > grid.max_amplitude:
+            return 1.0
+        trial = replace(pulse, amplitude=a, frequency=w, idle_before=t1, idle_after=t2, vz_before=0.0, vz_after=0.0)
+        if max_samples is not None and trial.num_samples(grid.dt) > max_samples:
+            return 1.0
+        return float(gate_error(exact, _sampled_unitary(trial, grid, num_qubits)))
+
+    start = np.array([pulse.amplitude, pulse.frequency, pulse.idle_before, pulse.idle_after])
+    before = error(start)
+    if before <= tolerance:
+        return pulse
+    # simplex steps of a fraction of a sample in time and of the drive in amplitude/frequency
+    step = np.array([1e-3 * max(abs(pulse.amplitude), 1e-3), 1e-3 * pulse.frequency, 0.1 * grid.dt, 0.1 * grid.dt])
+    simplex = np.vstack([start] + [start + np.diag(step)[i] for i in range(4)])
+    res = minimize(error, start, method="Nelder-Mead",
+                   options={"initial_simplex": simplex, "xatol": 1e-12, "fatol": 1e-16, "maxiter": 2000})
+    if not res.fun < before:
+        return pulse
+    a, w, t1, t2 = res.x
+    return replace(pulse, amplitude=float(a), frequency=float(w), idle_before=float(t1), idle_after=float(t2))
 
 
 def program_unitary(program: PulseProgram) -> np.ndarray:
