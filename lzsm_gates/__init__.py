@@ -81,6 +81,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "save_program", "schedule_unitary", "to_schedule", "MAX_EXECUTION_QUBITS", "MAX_SKEW_NS", "DeviceTruth",
         "Execution", "LZSMBackend", "LZSMJob", "LZSMPulseGate", "SlotDurations", "VirtualDevice", "execute",
         "execution_timeline", "rz_idle_seconds", "sampling_error",
+        "LZSMEntanglerGate", "LZSMXYEntanglerGate", "XYEntanglerGate", "register_entangler_equivalences",
+        "ENTANGLERS", "target_couplers",
     ),
     "operators": ("PAULI_I", "PAULI_X", "PAULI_Y", "PAULI_Z", "SIGMA_MINUS", "SIGMA_PLUS", "embed", "tensor"),
     "qiskit.rabi": ("RabiComparison", "RabiComparisonRow"),
@@ -450,4 +452,11 @@ __all__ = [
     "compare_entanglers",
     "design_xy_entangler",
     "xy_entangler_target",
+    # qiskit: the idle-free XY entangler in the transpiler
+    "LZSMEntanglerGate",
+    "LZSMXYEntanglerGate",
+    "XYEntanglerGate",
+    "register_entangler_equivalences",
+    "ENTANGLERS",
+    "target_couplers",
 ]

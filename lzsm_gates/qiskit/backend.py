@@ -38,7 +38,7 @@ from ..baths import Bath
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
 from .execution import Execution, execute, execution_timeline
-from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target
+from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target, target_couplers
 from .timeline import SCHEDULING, Timeline
 
 __all__ = ["LZSMBackend", "LZSMJob"]
@@ -88,6 +88,9 @@ class LZSMBackend(BackendV2):
         single :math:`\sigma_x` line cannot rotate a frame instantly, so ``rz`` is played as idle time
         (less than one Larmor period, in an ``rz`` slot of one Larmor period): the rotation then
         precesses at the true gap and decoheres like any idle.
+    entangler : {"sqrt_bswap", "xy"}, optional
+        Two-qubit gate of the target on the couplers: :math:`\sqrt{\mathrm{bSWAP}}` with idles, or the
+        idle-free :math:`e^{+i\pi(XY+YX)/8}` (``"xy"``); default: the one of ``gate_set``, else ``"sqrt_bswap"``.
 
     Notes
     -----
@@ -109,6 +112,7 @@ class LZSMBackend(BackendV2):
         gate_set: LZSMGateSet | None = None,
         slots: SlotDurations | None = None,
         virtual_z: str = "frame",
+        entangler: str | None = None,
     ) -> None:
         super().__init__(name=f"lzsm_{device.name}", description=f"simulated LZSM device ({device.name})", backend_version="1")
         if virtual_z not in ("frame", "idle"):
@@ -119,10 +123,10 @@ class LZSMBackend(BackendV2):
         if self._rz_as_idle and self._slots.rz_s < float(device.time_to_ns(2 * np.pi)) * 1e-9:
             raise LZSMInputError(f"virtual_z='idle' needs an rz slot of one Larmor period, got rz_s = {self._slots.rz_s} s")
         self._target = lzsm_target(
-            device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device), single_qubit=single_qubit, slots=self._slots
+            device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device, entangler=entangler or "sqrt_bswap"),
+            single_qubit=single_qubit, slots=self._slots, entangler=entangler,
         )
-        couplers = sorted({tuple(sorted(q)) for q in self._target["sqrt_bswap"]}) if "sqrt_bswap" in self._target else []
-        self._virtual = VirtualDevice(device, int(num_qubits), couplers, truth=truth, baths=baths)
+        self._virtual = VirtualDevice(device, int(num_qubits), target_couplers(self._target), truth=truth, baths=baths)
 
     @property
     def target(self) -> Target:

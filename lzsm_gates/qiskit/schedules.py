@@ -94,9 +94,9 @@ from ..operators import PAULI_X, PAULI_Z, embed, tensor
 from ..propagate import expm_hermitian
 from ..pulses import LZSMPulse
 from ..units import Device, LZSMInputError
-from .gates import LZSMGate, LZSMSqrtBSwapGate
+from .gates import LZSMEntanglerGate, LZSMGate
 from .simulation import simulate_circuit
-from .target import LZSMGateSet, check_native, delay_seconds, native_device, native_gates, play_instruction
+from .target import ENTANGLERS, LZSMGateSet, check_native, delay_seconds, native_device, native_gates, play_instruction
 from .timeline import circuit_timeline
 
 __all__ = [
@@ -239,18 +239,19 @@ class _Builder:
         return PulseProgram(self.device, self.num_qubits, self.couplers, self.samples, tuple(frames), tuple(segments))
 
 
-def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False) -> PulseProgram:
+def gate_program(gate: LZSMGate | LZSMEntanglerGate, *, virtual_z: bool = False) -> PulseProgram:
     """Pulse program of one native gate (1 qubit on ``d0``, or the entangler on ``u0`` of qubits (0, 1)).
 
     Parameters
     ----------
-    gate : LZSMGate or LZSMSqrtBSwapGate
+    gate : LZSMGate or LZSMEntanglerGate
+        A single-qubit gate, or an entangler (``sqrt_bswap`` or ``xy_entangler``) on the coupler ``u0``.
     virtual_z : bool
         Single-qubit gates only: play the design's ``virtual_z_pulse`` (drive
         period framed by frame changes) instead of the real-idle pulse.
     """
     device = gate.design.device
-    if isinstance(gate, LZSMSqrtBSwapGate):
+    if isinstance(gate, LZSMEntanglerGate):
         if virtual_z:
             raise LZSMInputError("virtual_z applies to single-qubit gates only (the entangler uses real idles)")
         pulse = gate.design.pulse
@@ -261,7 +262,7 @@ def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False)
         b = _Builder(device, 1, (), pulse.num_samples(device.dt))
         b.play("d0", pulse, 0, virtual_z)
     else:
-        raise LZSMInputError(f"gate_program needs an LZSMGate or LZSMSqrtBSwapGate, got {type(gate).__name__}")
+        raise LZSMInputError(f"gate_program needs an LZSMGate or LZSMEntanglerGate, got {type(gate).__name__}")
     return b.program()
 
 
@@ -279,7 +280,8 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
     compiled : QuantumCircuit
         Output of ``transpile(..., target=lzsm_target(...))`` (physical qubits).
     gates : Target or LZSMGateSet
-        The native gates.  The couplers are the pairs on which ``sqrt_bswap`` is used.
+        The native gates.  The couplers are the pairs on which the entangler (``sqrt_bswap`` or
+        ``xy_entangler``) is used, ``u{k}`` in order of first use.
     scheduling : {"alap", "asap", "serial"}
         Placement rule of :func:`~lzsm_gates.qiskit.timeline.circuit_timeline`;
         ``"serial"`` plays one gate at a time (length = sum of the gate lengths).
@@ -300,7 +302,7 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
         name = inst.operation.name
         qargs = tuple(compiled.find_bit(q).index for q in inst.qubits)
         check_native(name, qargs, target)
-        if name == "sqrt_bswap" and frozenset(qargs) not in {frozenset(c) for c in couplers}:
+        if name in ENTANGLERS and frozenset(qargs) not in {frozenset(c) for c in couplers}:
             couplers.append(qargs)
 
     def gate_samples(inst: CircuitInstruction) -> int:
@@ -315,7 +317,7 @@ def circuit_program(compiled: QuantumCircuit, gates: Target | LZSMGateSet, sched
         played = play_instruction(compiled.data[index].operation, native)
         if isinstance(played, float):  # virtual Z
             b.frame(f"d{qargs[0]}", int(start), -played)
-        elif isinstance(played, LZSMSqrtBSwapGate):
+        elif isinstance(played, LZSMEntanglerGate):
             k = next(i for i, c in enumerate(couplers) if frozenset(c) == frozenset(qargs))
             b.play(f"u{k}", played.pulse, int(start))
         else:
