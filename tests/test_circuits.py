@@ -374,12 +374,13 @@ def _process_error_bound(compiled, gates):
 
 
 def _bell_row(gates, mismatch_gap2=1.05):
-    """Duration, exact error and error with the entangler's second qubit at gap ``mismatch_gap2`` of the compiled Bell."""
+    """Duration, exact error, error with the entangler's second qubit at gap ``mismatch_gap2``: compiled Bell."""
     target = lzsm_target(DEVICE, 2, gate_set=gates)
     compiled = transpile(_bell(), target=target, optimization_level=3, seed_transpiler=5)
     sim = simulate_circuit(compiled, target, _bell())
     d = replace(gates.entangler.design, gap2=mismatch_gap2)
-    mismatched = replace(gates, entangler=type(gates.entangler)(replace(d, exact_error=gate_error(d.target, d.unitary()))))
+    d = replace(d, exact_error=gate_error(d.target, d.unitary()))
+    mismatched = replace(gates, entangler=type(gates.entangler)(d))
     off = simulate_circuit(compiled, mismatched, _bell())
     return sim.duration_s, sim.infidelity, off.infidelity, compiled.count_ops()[gates.entangler.name]
 

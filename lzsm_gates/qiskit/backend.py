@@ -123,7 +123,8 @@ class LZSMBackend(BackendV2):
         if self._rz_as_idle and self._slots.rz_s < float(device.time_to_ns(2 * np.pi)) * 1e-9:
             raise LZSMInputError(f"virtual_z='idle' needs an rz slot of one Larmor period, got rz_s = {self._slots.rz_s} s")
         self._target = lzsm_target(
-            device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device, entangler=entangler or "sqrt_bswap"),
+            device, num_qubits, coupling_map,
+            gate_set=gate_set or design_gate_set(device, entangler=entangler or "sqrt_bswap"),
             single_qubit=single_qubit, slots=self._slots, entangler=entangler,
         )
         self._virtual = VirtualDevice(device, int(num_qubits), target_couplers(self._target), truth=truth, baths=baths)

@@ -90,7 +90,7 @@ _REGISTERED: set[str] = set()
 
 
 def register_entangler_equivalences(entangler: str = "sqrt_bswap") -> None:
-    r"""Add :math:`\mathrm{CX} \to` two ``entangler`` gates plus ``u`` gates to Qiskit's session library (once per name).
+    r"""Add :math:`\mathrm{CX} \to` two ``entangler`` gates plus ``u`` gates to Qiskit's session library (once each).
 
     With it the basis translator reaches the entangler from every standard
     two-qubit gate (all of which have a path to ``cx``).  The rule is checked

@@ -208,7 +208,7 @@ class LZSMSqrtBSwapGate(LZSMEntanglerGate):
 
 
 class LZSMXYEntanglerGate(LZSMEntanglerGate):
-    r"""The idle-free :math:`e^{+i\pi(XY + YX)/8}` entangler (one period, no idle) with the exact unitary of its pulse."""
+    r"""The idle-free :math:`e^{+i\pi(XY + YX)/8}` entangler (one period, no idle), exact unitary of its pulse."""
 
     def __init__(self, design: BSwapDesign) -> None:
         if design.name != "xy_entangler":

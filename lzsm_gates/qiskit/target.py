@@ -122,7 +122,9 @@ def _entangler_name(entangler: str) -> str:
 
 
 
-def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | None = None, entangler: str = "sqrt_bswap") -> LZSMGateSet:
+def design_gate_set(
+    device: Device = DEFAULT_DEVICE, identity_duration: float | None = None, entangler: str = "sqrt_bswap"
+) -> LZSMGateSet:
     """Design (and cache) the native gates of ``device``: ``sx``, ``x``, the entangler and optionally ``id``.
 
     Parameters
@@ -357,7 +359,8 @@ def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict
 def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
     if isinstance(gates, Target):
         ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
-        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMEntanglerGate, LZSMUGate, LZSMPulseGate))}, gates
+        kinds = (LZSMGate, LZSMEntanglerGate, LZSMUGate, LZSMPulseGate)
+        return {n: g for n, g in ops.items() if isinstance(g, kinds)}, gates
     if isinstance(gates, LZSMGateSet):
         return gates.gates, None
     return dict(gates), None
@@ -374,7 +377,9 @@ def check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> No
 
 
 
-def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMEntanglerGate | LZSMPulseGate | float:
+def play_instruction(
+    operation: Any, native: Mapping[str, Gate]
+) -> LZSMGate | LZSMEntanglerGate | LZSMPulseGate | float:
     """What plays a native instruction: its LZSM gate (a pulse), or a float, the angle of a virtual Z.
 
     ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
