@@ -80,6 +80,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Execution", "LZSMBackend", "LZSMJob", "LZSMPulseGate", "SlotDurations", "VirtualDevice", "execute",
         "execution_timeline", "rz_idle_seconds", "sampling_error",
         "refine_on_grid", "leak_to_one_channel",
+        "LZSMEntanglerGate", "LZSMXYEntanglerGate", "XYEntanglerGate", "register_entangler_equivalences",
+        "ENTANGLERS", "target_couplers",
     ),
     "operators": ("PAULI_I", "PAULI_X", "PAULI_Y", "PAULI_Z", "SIGMA_MINUS", "SIGMA_PLUS", "embed", "tensor"),
     "qiskit.rabi": ("RabiComparison", "RabiComparisonRow"),
@@ -452,4 +454,11 @@ __all__ = [
     # qiskit export and multi-level virtual device (issue 17, items 5 and 2)
     "refine_on_grid",
     "leak_to_one_channel",
+    # qiskit: the idle-free XY entangler in the transpiler
+    "LZSMEntanglerGate",
+    "LZSMXYEntanglerGate",
+    "XYEntanglerGate",
+    "register_entangler_equivalences",
+    "ENTANGLERS",
+    "target_couplers",
 ]

@@ -12,6 +12,7 @@ point); :func:`_exact_roots` moves batches of them onto the exact curves;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
@@ -132,9 +133,7 @@ def operating_curve(
     gap = float(check_positive("gap", gap))
     a_min, a_max, w_min, w_max = _bounds(device)
     s = tgt.transition_amplitude
-    w = np.linspace(w_min, w_max, int(n_frequencies))
-    a = np.linspace(a_min, a_max, int(n_amplitudes))
-    b_grid = chrw_propagator(a[:, None], w[None, :], gap)[..., 1, 0].real
+    a, w, b_grid = _chrw_grid(a_min, a_max, w_min, w_max, gap, int(n_frequencies), int(n_amplitudes))
     parts: list[tuple[np.ndarray, ...]] = []  # (amplitude, frequency, level, column)
     if s >= _UNIT_S:
         amp, freq, sign = _unit_points(a, w, gap, b_grid)
@@ -156,6 +155,20 @@ def operating_curve(
     return OperatingCurve(tgt, gap, amp, freq, _rank_within(col, amp), level, t1, t2)
 
 
+@lru_cache(maxsize=32)
+def _chrw_grid(
+    a_min: float, a_max: float, w_min: float, w_max: float, gap: float, n_frequencies: int, n_amplitudes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Amplitude and frequency axes and CHRW :math:`b = U_{10}` on their grid (the same for every target of a
+    device: cached, read-only)."""
+    w = np.linspace(w_min, w_max, n_frequencies)
+    a = np.linspace(a_min, a_max, n_amplitudes)
+    b_grid = chrw_propagator(a[:, None], w[None, :], gap)[..., 1, 0].real
+    for x in (a, w, b_grid):
+        x.flags.writeable = False
+    return a, w, b_grid
+
+
 def _rank_within(groups: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Index of each element within its group, by increasing ``order``."""
     rank = np.zeros(groups.size, dtype=int)
@@ -166,22 +179,32 @@ def _rank_within(groups: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 
 def _bisect(fn: Callable[[np.ndarray, np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Vectorised Illinois (regula falsi) root polish on brackets [lo, hi] at frequencies w (callers check |f|)."""
+    """Vectorised Illinois (regula falsi) root polish on brackets [lo, hi] at frequencies w (callers check |f|).
+
+    A bracket stops once it has converged (:math:`|f| < 10^{-15}` or width below
+    :math:`10^{-12}` relative); only the others are evaluated again.
+    """
+    lo, hi, w = (np.array(v, dtype=float) for v in np.broadcast_arrays(lo, hi, w))
     flo, fhi = fn(lo, w), fn(hi, w)
     x = lo.copy()
     last = np.zeros(lo.shape, dtype=int)  # +1: lo moved last, -1: hi moved last
+    act = np.arange(lo.size)  # brackets still moving
     for _ in range(40):  # Illinois converges in ~10 steps; brackets of a jump (no root) stop here
-        x = np.where(fhi != flo, (lo * fhi - hi * flo) / np.where(fhi != flo, fhi - flo, 1.0), 0.5 * (lo + hi))
-        x = np.clip(x, np.minimum(lo, hi), np.maximum(lo, hi))
-        fx = fn(x, w)
-        left = np.sign(fx) == np.sign(flo)
+        l, h, fl, fh = lo[act], hi[act], flo[act], fhi[act]
+        xa = np.where(fh != fl, (l * fh - h * fl) / np.where(fh != fl, fh - fl, 1.0), 0.5 * (l + h))
+        xa = np.clip(xa, np.minimum(l, h), np.maximum(l, h))
+        fx = fn(xa, w[act])
+        left = np.sign(fx) == np.sign(fl)
         # Illinois: when the same end moves twice, halve the stale value at the other end
-        fhi = np.where(left & (last == 1), 0.5 * fhi, fhi)
-        flo = np.where(~left & (last == -1), 0.5 * flo, flo)
-        lo, flo = np.where(left, x, lo), np.where(left, fx, flo)
-        hi, fhi = np.where(left, hi, x), np.where(left, fhi, fx)
-        last = np.where(left, 1, -1)
-        if np.all((np.abs(fx) < 1e-15) | (np.abs(hi - lo) < 1e-12 * np.maximum(1.0, np.abs(x)))):
+        fh = np.where(left & (last[act] == 1), 0.5 * fh, fh)
+        fl = np.where(~left & (last[act] == -1), 0.5 * fl, fl)
+        lo[act], flo[act] = np.where(left, xa, l), np.where(left, fx, fl)
+        hi[act], fhi[act] = np.where(left, h, xa), np.where(left, fh, fx)
+        last[act] = np.where(left, 1, -1)
+        x[act] = xa
+        done = (np.abs(fx) < 1e-15) | (np.abs(hi[act] - lo[act]) < 1e-12 * np.maximum(1.0, np.abs(xa)))
+        act = act[~done]
+        if act.size == 0:
             break
     return x
 

@@ -70,7 +70,7 @@ from .design_results import (
 )
 from .metrics import gate_error
 from .models import DrivenModel, qubit_model
-from .propagate import period_propagator
+from .propagate import period_propagator, static_propagator
 from .pulses import LZSMPulse
 from .targets import GateTarget, idle_solution, resolve_target
 from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_in_range, check_positive
@@ -99,6 +99,8 @@ def _make_designs(
     u = period_propagator(model, amp, freq) if u_exact is None else u_exact.reshape(-1, 2, 2)
     approx = gate_error(u, chrw_propagator(amp, freq, gap))
     t1, t2 = idle_solution(u, target.matrix, gap)
+    # the whole pulses' unitaries R(t2) U R(t1) in one batch (elementwise the same arithmetic as LZSMPulse.propagator)
+    exact = gate_error(target.matrix, static_propagator(model.static, t2) @ u @ static_propagator(model.static, t1))
     out = []
     for k in range(amp.size):
         pulse = LZSMPulse(float(amp[k]), float(freq[k]), float(t1[k]), float(t2[k]))
@@ -108,7 +110,7 @@ def _make_designs(
             virtual_z_pulse=_vz_pulse(pulse, gap),
             branch=int(np.atleast_1d(branch)[k]),
             approximation_error=float(approx[k]),
-            exact_error=float(gate_error(target.matrix, pulse.propagator(model, u[k]))),
+            exact_error=float(exact[k]),
             proposal=(float(proposal[k, 0]), float(proposal[k, 1])),
             refined=refined,
             device=device,

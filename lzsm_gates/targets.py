@@ -121,9 +121,10 @@ def resolve_target(target: Any, *, num_qubits: int = 1) -> GateTarget:
 
 
 def _phase_mod(phase: np.ndarray) -> np.ndarray:
-    """Phase in [0, 2 pi), with phases within round-off below 2 pi mapped to 0 (not to a full Larmor period)."""
+    """Phase in [0, 2 pi), with phases within round-off of 0 (above it, or below 2 pi) mapped to 0 (not to a full
+    Larmor period, nor to an idle of 1e-17)."""
     p = np.mod(phase, 2 * np.pi)
-    return np.where(2 * np.pi - p < _WRAP_TOL, 0.0, p)
+    return np.where((p < _WRAP_TOL) | (2 * np.pi - p < _WRAP_TOL), 0.0, p)
 
 
 def idle_solution(u: np.ndarray, target: np.ndarray, gap: float = 1.0) -> tuple[np.ndarray, np.ndarray]:

@@ -478,3 +478,21 @@ def test_multilevel_device_without_leakage_is_the_two_level_device():
     u2 = np.eye(3, dtype=complex)
     u2[:2, :2] = np.array([[0, 1], [1, 0]])
     assert np.allclose(leak_to_one_channel(u2), unitary_superoperator(u2[:2, :2]))
+
+
+@pytest.mark.parametrize("level", [0, 3])
+def test_backend_with_xy_entangler_samples_ghz(level):
+    """``entangler="xy"``: the target offers the idle-free XY entangler on the couplers, the transpiler
+    compiles onto it and the virtual device plays it on the coupler line."""
+    backend = LZSMBackend(DEVICE, 3, entangler="xy", gate_set=design_gate_set(DEVICE, entangler="xy"))
+    assert "xy_entangler" in backend.target.operation_names and "sqrt_bswap" not in backend.target.operation_names
+    assert backend.virtual_device.couplers == ((0, 1), (1, 2))
+    qc = _ghz(3)
+    qc.measure_all()
+    compiled = transpile(qc, backend=backend, optimization_level=level, seed_transpiler=5)
+    assert compiled.count_ops()["xy_entangler"] >= 4
+    sampler = BackendSamplerV2(backend=backend, options={"seed_simulator": 11, "run_options": {"noise": False}})
+    counts = sampler.run([compiled], shots=SHOTS).result()[0].data.meas.get_counts()
+    _within_sampling(counts, Statevector(_ghz(3)).probabilities_dict(), SHOTS)
+    with pytest.raises(LZSMInputError, match="entangler"):
+        LZSMBackend(DEVICE, 2, entangler="cz")

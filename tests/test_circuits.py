@@ -1,5 +1,7 @@
 """Qiskit integration of LZSM gates: native target, compilation, pulse-level circuit simulation, Rabi comparison."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit, transpile
@@ -27,7 +29,17 @@ from lzsm_gates.circuits import (
 )
 from lzsm_gates.metrics import unitary_superoperator
 from lzsm_gates.noise import gate_channel, idle_channel
-from lzsm_gates.entanglers import bswap_target
+from lzsm_gates.entanglers import bswap_gap_mismatch, bswap_target, xy_entangler_target
+from lzsm_gates.qiskit import LZSMXYEntanglerGate, XYEntanglerGate
+from lzsm_gates.qiskit.schedules import (
+    circuit_program,
+    gate_program,
+    load_program,
+    program_unitary,
+    save_program,
+    schedule_unitary,
+    to_schedule,
+)
 
 DEVICE = Device()
 GATES = design_gate_set(DEVICE)
@@ -49,12 +61,12 @@ def test_lzsm_gate_matrices_are_exact_pulse_unitaries():
     assert isinstance(sx, LZSMGate) and sx.name == "sx"
     np.testing.assert_allclose(sx.to_matrix(), sx.design.pulse.propagator(qubit_model()))
     # qiskit ordering of the entangler: S U_model S, ideal matrix swap-symmetric
-    u_model = GATES.sqrt_bswap.design.unitary()
+    u_model = GATES.entangler.design.unitary()
     swap = np.eye(4)[[0, 2, 1, 3]]
-    np.testing.assert_allclose(np.asarray(GATES.sqrt_bswap), swap @ u_model @ swap)
+    np.testing.assert_allclose(np.asarray(GATES.entangler), swap @ u_model @ swap)
     np.testing.assert_allclose(np.asarray(SqrtBSwapGate()), bswap_target())
     np.testing.assert_allclose(Operator(SqrtBSwapGate().definition).data, bswap_target(), atol=1e-12)
-    assert gate_error(bswap_target(), np.asarray(GATES.sqrt_bswap)) < 1e-12
+    assert gate_error(bswap_target(), np.asarray(GATES.entangler)) < 1e-12
 
 
 def test_target_properties_from_simulation():
@@ -181,7 +193,7 @@ def test_noisy_circuit_equals_qiskit_superop_composition():
             if op.name == "rz":
                 ch = unitary_superoperator(op.to_matrix())
             elif op.name == "sqrt_bswap":
-                d = GATES.sqrt_bswap.design
+                d = GATES.entangler.design
                 ch = unitary_superoperator(swap) @ gate_channel(d.pulse, NOISE, model=d.model) @ unitary_superoperator(swap)
             else:
                 ch = gate_channel(GATES.gates[op.name].design.pulse, NOISE)
@@ -296,3 +308,124 @@ def test_delays_are_idle_time():
     # the 2 us idle is tracked exactly: only the gates' own sampling error (0.1 ns AWG) remains
     assert 0 < sampling_error(qc) < 1e-4
     assert sampling_error(qc) == pytest.approx(sampling_error(no_delay), abs=1e-9)
+
+
+# ---- the idle-free XY entangler in the transpiler (issue 15 item 5) ----
+
+XY_GATES = design_gate_set(DEVICE, entangler="xy")
+XY_TARGETS = {n: lzsm_target(DEVICE, n, gate_set=XY_GATES) for n in (2, 3)}
+
+
+def _ghz3():
+    qc = QuantumCircuit(3)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.cx(1, 2)
+    return qc
+
+
+XY_CIRCUITS = [("bell", _bell()), ("ghz3", _ghz3()), ("random2", random_circuit(2, 5, seed=21)),
+               ("random3", random_circuit(3, 4, seed=22))]
+
+
+def test_xy_entangler_gate_is_the_exact_pulse_unitary():
+    g = XY_GATES.entangler
+    assert isinstance(g, LZSMXYEntanglerGate) and g.name == "xy_entangler"
+    swap = np.eye(4)[[0, 2, 1, 3]]
+    np.testing.assert_allclose(np.asarray(g), swap @ g.design.unitary() @ swap)
+    np.testing.assert_allclose(Operator(XYEntanglerGate().definition).data, xy_entangler_target(), atol=1e-12)
+    assert gate_error(xy_entangler_target(), np.asarray(g)) < 1e-12
+    assert g.design.pulse.idle_before == g.design.pulse.idle_after == 0.0
+    assert "sqrt_bswap" not in XY_TARGETS[2].operation_names
+    assert set(XY_TARGETS[2]["xy_entangler"]) == {(0, 1), (1, 0)}
+    assert XY_TARGETS[2]["xy_entangler"][(0, 1)].duration == pytest.approx(g.duration_s)
+    assert g.duration_s < 0.5 * GATES.entangler.duration_s
+    with pytest.raises(LZSMInputError, match="entangler"):
+        design_gate_set(DEVICE, entangler="iswap")
+    with pytest.raises(LZSMInputError, match="differs"):
+        lzsm_target(DEVICE, 2, gate_set=GATES, entangler="xy")
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
+@pytest.mark.parametrize("name,circuit", XY_CIRCUITS, ids=[c[0] for c in XY_CIRCUITS])
+def test_transpiler_compiles_onto_the_xy_entangler(name, circuit, level):
+    target = XY_TARGETS[circuit.num_qubits]
+    compiled = transpile(circuit, target=target, optimization_level=level, seed_transpiler=5)
+    ops = compiled.count_ops()
+    assert set(ops) <= {"rz", "sx", "x", "xy_entangler"} and ops.get("xy_entangler", 0) >= 2
+    sim = simulate_circuit(compiled, target, circuit)
+    bound = _process_error_bound(compiled, XY_GATES)
+    assert sim.infidelity <= bound + 1e-12
+    # independently: the logical circuit's Operator (Qiskit) against the simulated unitary
+    assert gate_error(Operator(circuit).data, sim.operator.data) <= bound + 1e-12
+
+
+def _process_error(average_error, num_qubits):
+    """Process infidelity of a gate of ``num_qubits`` from its average gate error: (d + 1)/d times it."""
+    d = 2**num_qubits
+    return (d + 1) / d * average_error
+
+
+def _process_error_bound(compiled, gates):
+    """The sine distance sqrt(1 - F_pro) of unitaries obeys the triangle inequality (and is unchanged by a
+    tensor factor): a circuit's process infidelity is at most (sum over its pulses of sqrt(1 - F_pro))^2."""
+    played = [gates.gates[i.operation.name] for i in compiled.data if i.operation.name != "rz"]
+    return sum(np.sqrt(_process_error(g.error, g.num_qubits)) for g in played) ** 2
+
+
+def _bell_row(gates, mismatch_gap2=1.05):
+    """Duration, exact error, error with the entangler's second qubit at gap ``mismatch_gap2``: compiled Bell."""
+    target = lzsm_target(DEVICE, 2, gate_set=gates)
+    compiled = transpile(_bell(), target=target, optimization_level=3, seed_transpiler=5)
+    sim = simulate_circuit(compiled, target, _bell())
+    d = replace(gates.entangler.design, gap2=mismatch_gap2)
+    d = replace(d, exact_error=gate_error(d.target, d.unitary()))
+    mismatched = replace(gates, entangler=type(gates.entangler)(d))
+    off = simulate_circuit(compiled, mismatched, _bell())
+    return sim.duration_s, sim.infidelity, off.infidelity, compiled.count_ops()[gates.entangler.name]
+
+
+def test_bell_with_xy_entangler_is_shorter_and_more_robust():
+    """The table of the note / docs (backend.md): the same Bell circuit compiled with each entangler."""
+    t_b, e_b, m_b, n_b = _bell_row(GATES)
+    t_x, e_x, m_x, n_x = _bell_row(XY_GATES)
+    assert n_b == n_x == 2
+    assert max(e_b, e_x) <= 1e-10
+    # the entanglers are on the critical path: the circuit is shorter by at least one entangler's saving
+    assert t_x <= t_b - (GATES.entangler.duration_s - XY_GATES.entangler.duration_s)
+    # two entanglers with the mismatch: at most (2 sqrt(1 - F_pro))^2 of one, up to the exact pulses' errors
+    for gates, m in ((GATES, m_b), (XY_GATES, m_x)):
+        g = bswap_gap_mismatch(gates.entangler.design, 1.05, reoptimize=False).fixed_error
+        assert 0.5 * _process_error(g, 2) <= m <= 4 * _process_error(g, 2) * (1 + 1e-6) + 1e-10
+    assert m_x < 0.1 * m_b
+
+
+def test_xy_entangler_pulse_program_round_trip(tmp_path):
+    """The XY entangler plays on the coupler channel like sqrt(bSWAP): gate and circuit programs and the JSON
+    export reproduce the simulated unitaries."""
+    fine = Device(dt_ns=0.02)
+    gates = design_gate_set(fine, entangler="xy")
+    gate = gates.entangler
+    prog = gate_program(gate)
+    assert set(prog.samples) == {"d0", "d1", "u0"} and not prog.samples["d0"].any() and prog.samples["u0"].any()
+    assert prog.duration == gate.design.pulse.num_samples(fine.dt)
+    assert gate_error(np.asarray(gate), program_unitary(prog)) <= 1e-6  # sampling error at 20 ps
+    target = lzsm_target(fine, 3, gate_set=gates)
+    compiled = transpile(_ghz3(), target=target, optimization_level=2, seed_transpiler=3)
+    prog = circuit_program(compiled, target)
+    assert len(prog.couplers) == 2 and all(prog.samples[f"u{k}"].any() for k in range(2))
+    sim = simulate_circuit(compiled, target, _ghz3())
+    assert gate_error(sim.unitary, program_unitary(prog)) <= 1e-6
+    back = load_program(save_program(prog, tmp_path / "ghz3.json"))
+    assert back.couplers == prog.couplers and back.segments == prog.segments
+    for c, samples in prog.samples.items():
+        np.testing.assert_array_equal(back.samples[c], samples)
+
+
+def test_xy_entangler_schedule_round_trip():
+    """Its Qiskit Pulse schedule, solved by Qiskit Dynamics, is the program (and the gate up to sampling)."""
+    gate = design_gate_set(Device(dt_ns=0.02), entangler="xy").entangler  # cached from the test above
+    prog = gate_program(gate)
+    u = schedule_unitary(to_schedule(prog))
+    assert np.abs(u - program_unitary(prog)).max() < 1e-10
+    assert gate_error(np.asarray(gate), u) <= 1e-6

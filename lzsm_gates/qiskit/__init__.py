@@ -3,7 +3,7 @@ r"""LZSM gates in Qiskit: gates, target, scheduling, simulation, pulse programs.
 Modules (one concept each):
 
 * :mod:`~lzsm_gates.qiskit.gates`: LZSM gates as Qiskit instructions (exact pulse unitaries);
-* :mod:`~lzsm_gates.qiskit.equivalences`: the ``cx -> sqrt_bswap`` rule registered (explicitly, once)
+* :mod:`~lzsm_gates.qiskit.equivalences`: the ``cx -> sqrt_bswap`` (or ``xy_entangler``) rule registered (explicitly, once)
   in Qiskit's session equivalence library;
 * :mod:`~lzsm_gates.qiskit.target`: the native gate set and the transpiler :class:`~qiskit.transpiler.Target`;
 * :mod:`~lzsm_gates.qiskit.timeline`: serial / ASAP / ALAP placement of a compiled circuit;
@@ -28,12 +28,13 @@ from .._lazy import lazy_exports as _lazy_exports
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "gates": (
         "U_GATE_TOLERANCE", "LZSMGate", "LZSMPulseGate", "LZSMSqrtBSwapGate", "LZSMUGate", "SqrtBSwapGate",
-        "design_u_gate",
+        "design_u_gate", "LZSMEntanglerGate", "LZSMXYEntanglerGate", "XYEntanglerGate",
     ),
-    "equivalences": ("register_sqrt_bswap_equivalences",),
+    "equivalences": ("register_sqrt_bswap_equivalences", "register_entangler_equivalences"),
     "target": (
         "LZSMGateSet", "SlotDurations", "check_native", "delay_seconds", "design_gate_set", "lzsm_target",
         "native_device", "native_gates", "play_instruction", "rz_idle_seconds",
+        "ENTANGLERS", "target_couplers",
     ),
     "timeline": ("SCHEDULING", "Timeline", "circuit_timeline"),
     "simulation": (
@@ -106,4 +107,11 @@ __all__ = [
     "load_program",
     "to_schedule",
     "schedule_unitary",
+    # the idle-free XY entangler
+    "LZSMEntanglerGate",
+    "LZSMXYEntanglerGate",
+    "XYEntanglerGate",
+    "register_entangler_equivalences",
+    "ENTANGLERS",
+    "target_couplers",
 ]

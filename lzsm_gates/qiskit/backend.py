@@ -39,7 +39,7 @@ from ..devices.spectrum import MultilevelSpectrum
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
 from .execution import Execution, execute, execution_timeline
-from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target
+from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target, target_couplers
 from .timeline import SCHEDULING, Timeline
 
 if TYPE_CHECKING:
@@ -98,6 +98,9 @@ class LZSMBackend(BackendV2):
         counted as measured 1, so leakage shows up in the counts.  Not with ``baths``.
     levels : int, optional
         Levels of ``multilevel`` kept (default all).
+    entangler : {"sqrt_bswap", "xy"}, optional
+        Two-qubit gate of the target on the couplers: :math:`\sqrt{\mathrm{bSWAP}}` with idles, or the
+        idle-free :math:`e^{+i\pi(XY+YX)/8}` (``"xy"``); default: the one of ``gate_set``, else ``"sqrt_bswap"``.
 
     Notes
     -----
@@ -121,6 +124,7 @@ class LZSMBackend(BackendV2):
         virtual_z: str = "frame",
         multilevel: MultilevelSpectrum | None = None,
         levels: int | None = None,
+        entangler: str | None = None,
     ) -> None:
         super().__init__(name=f"lzsm_{device.name}", description=f"simulated LZSM device ({device.name})", backend_version="1")
         if virtual_z not in ("frame", "idle"):
@@ -131,11 +135,13 @@ class LZSMBackend(BackendV2):
         if self._rz_as_idle and self._slots.rz_s < float(device.time_to_ns(2 * np.pi)) * 1e-9:
             raise LZSMInputError(f"virtual_z='idle' needs an rz slot of one Larmor period, got rz_s = {self._slots.rz_s} s")
         self._target = lzsm_target(
-            device, num_qubits, coupling_map, gate_set=gate_set or design_gate_set(device), single_qubit=single_qubit, slots=self._slots
+            device, num_qubits, coupling_map,
+            gate_set=gate_set or design_gate_set(device, entangler=entangler or "sqrt_bswap"),
+            single_qubit=single_qubit, slots=self._slots, entangler=entangler,
         )
-        couplers = sorted({tuple(sorted(q)) for q in self._target["sqrt_bswap"]}) if "sqrt_bswap" in self._target else []
         self._virtual = VirtualDevice(
-            device, int(num_qubits), couplers, truth=truth, baths=baths, multilevel=multilevel, levels=levels
+            device, int(num_qubits), target_couplers(self._target), truth=truth, baths=baths, multilevel=multilevel,
+            levels=levels,
         )
 
     @property

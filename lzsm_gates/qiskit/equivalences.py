@@ -1,23 +1,23 @@
-r"""The equivalence rule that lets Qiskit's transpiler reach ``sqrt_bswap``.
+r"""The equivalence rules that let Qiskit's transpiler reach ``sqrt_bswap`` and ``xy_entangler``.
 
 Qiskit's basis translator rewrites gates through its global
 :data:`~qiskit.circuit.equivalence_library.SessionEquivalenceLibrary`.
-:func:`register_sqrt_bswap_equivalences` adds one rule to it,
+:func:`register_entangler_equivalences` adds one rule per entangler :math:`B` to it,
 
 .. math::
 
-    \mathrm{CX} = e^{i\varphi} L_3\, \sqrt{\mathrm{bSWAP}}\, L_2\, \sqrt{\mathrm{bSWAP}}\, L_1 ,
+    \mathrm{CX} = e^{i\varphi} L_3\, B\, L_2\, B\, L_1 ,
 
 with single-qubit layers :math:`L_k` (``u`` gates) derived numerically once
 per session; two applications suffice because :math:`\sqrt{\mathrm{bSWAP}}`
-is locally equivalent to :math:`\sqrt{i\mathrm{SWAP}}` (Weyl coordinates
+and :math:`e^{+i\pi(XY+YX)/8}` are locally equivalent to :math:`\sqrt{i\mathrm{SWAP}}` (Weyl coordinates
 :math:`(\pi/8, \pi/8, 0)`).  Every standard two-qubit gate has a path to
-``cx``, so with this rule all of them reach ``sqrt_bswap``.
+``cx``, so with this rule all of them reach the entangler.
 
 The registration changes a process-wide Qiskit object.  It is explicit:
-:func:`~lzsm_gates.qiskit.target.lzsm_target` calls it (a target with
-``sqrt_bswap`` is useless to the transpiler without it), nothing runs at
-import time, and it happens at most once per session; the rule is checked
+:func:`~lzsm_gates.qiskit.target.lzsm_target` calls it for its entangler (a target with
+an entangler is useless to the transpiler without its rule), nothing runs at
+import time, and it happens at most once per entangler and session; the rule is checked
 with :meth:`~qiskit.quantum_info.Operator.equiv` before it is added.
 """
 
@@ -32,11 +32,10 @@ from qiskit.circuit.library import CXGate, UGate
 from qiskit.quantum_info import Operator
 from scipy.optimize import least_squares
 
-from ..entanglers import bswap_target
-from ..units import ConvergenceError
-from .gates import SqrtBSwapGate, _u_matrix
+from ..units import ConvergenceError, LZSMInputError
+from .gates import SqrtBSwapGate, XYEntanglerGate, _u_matrix
 
-__all__ = ["register_sqrt_bswap_equivalences"]
+__all__ = ["register_entangler_equivalences", "register_sqrt_bswap_equivalences"]
 
 
 def _layered(x: np.ndarray, entangler: np.ndarray) -> np.ndarray:
@@ -51,17 +50,22 @@ def _layered(x: np.ndarray, entangler: np.ndarray) -> np.ndarray:
 
 
 
-@lru_cache(maxsize=1)
-def _cx_via_sqrt_bswap() -> tuple[float, ...]:
-    r"""Angles of :math:`\mathrm{CX} = e^{i x_0} L_3 B L_2 B L_1` by least squares on the 4x4 residual.
+_IDEAL = {"sqrt_bswap": SqrtBSwapGate, "xy_entangler": XYEntanglerGate}
 
-    Deterministic multistart (seeded); the residual reaches machine precision
-    because :math:`\mathrm{CX}` needs exactly two :math:`\sqrt{i\mathrm{SWAP}}`-class gates.
+
+
+@lru_cache(maxsize=None)
+def _cx_via(entangler: str) -> tuple[float, ...]:
+    r"""Angles of :math:`\mathrm{CX} = e^{i x_0} L_3 B L_2 B L_1` (:math:`B` the ideal ``entangler``) by least squares.
+
+    Deterministic multistart (seeded) on the 4x4 residual; it reaches machine
+    precision because both entanglers are :math:`\sqrt{i\mathrm{SWAP}}`-class and
+    :math:`\mathrm{CX}` needs exactly two of them.
     """
     qc = QuantumCircuit(2)
     qc.cx(0, 1)
     target = Operator(qc).data
-    b = bswap_target()
+    b = np.asarray(_IDEAL[entangler]())
     rng = np.random.default_rng(7)
 
     def residual(x: np.ndarray) -> np.ndarray:
@@ -76,35 +80,53 @@ def _cx_via_sqrt_bswap() -> tuple[float, ...]:
         if best.cost < 1e-28:
             break
     if best.cost > 1e-24:
-        raise ConvergenceError(f"no CX decomposition into two sqrt(bSWAP) found (residual {best.cost:.2g})")
+        raise ConvergenceError(f"no CX decomposition into two {entangler} found (residual {best.cost:.2g})")
     return tuple(float(v) for v in best.x)
 
 
 
-_REGISTERED = False
+_REGISTERED: set[str] = set()
 
 
 
-def register_sqrt_bswap_equivalences() -> None:
-    r"""Add :math:`\mathrm{CX} \to` two :math:`\sqrt{\mathrm{bSWAP}}` plus ``u`` gates to Qiskit's session library (once).
+def register_entangler_equivalences(entangler: str = "sqrt_bswap") -> None:
+    r"""Add :math:`\mathrm{CX} \to` two ``entangler`` gates plus ``u`` gates to Qiskit's session library (once each).
 
-    With it the basis translator reaches ``sqrt_bswap`` from every standard
+    With it the basis translator reaches the entangler from every standard
     two-qubit gate (all of which have a path to ``cx``).  The rule is checked
     with :meth:`Operator.equiv` before it is added.
+
+    Parameters
+    ----------
+    entangler : {"sqrt_bswap", "xy_entangler"}
+        :class:`~lzsm_gates.qiskit.gates.SqrtBSwapGate` or
+        :class:`~lzsm_gates.qiskit.gates.XYEntanglerGate`.
+
+    Raises
+    ------
+    LZSMInputError
+        An unknown ``entangler``.
     """
-    global _REGISTERED
-    if _REGISTERED:
+    if entangler not in _IDEAL:
+        raise LZSMInputError(f"entangler must be one of {', '.join(map(repr, _IDEAL))}, got {entangler!r}")
+    if entangler in _REGISTERED:
         return
-    x = _cx_via_sqrt_bswap()
+    x = _cx_via(entangler)
     qc = QuantumCircuit(2, global_phase=x[0])
     for k in range(3):
         qc.append(UGate(*x[1 + 6 * k : 4 + 6 * k]), [0])
         qc.append(UGate(*x[4 + 6 * k : 7 + 6 * k]), [1])
         if k < 2:
-            qc.append(SqrtBSwapGate(), [0, 1])
+            qc.append(_IDEAL[entangler](), [0, 1])
     ref = QuantumCircuit(2)
     ref.cx(0, 1)
     if not Operator(qc).equiv(Operator(ref), atol=1e-10):
-        raise ConvergenceError("CX via sqrt(bSWAP) equivalence failed its check")
+        raise ConvergenceError(f"CX via {entangler} equivalence failed its check")
     SessionEquivalenceLibrary.add_equivalence(CXGate(), qc)
-    _REGISTERED = True
+    _REGISTERED.add(entangler)
+
+
+
+def register_sqrt_bswap_equivalences() -> None:
+    r"""The ``cx`` rule for ``sqrt_bswap``: :func:`register_entangler_equivalences` with ``"sqrt_bswap"``."""
+    register_entangler_equivalences("sqrt_bswap")

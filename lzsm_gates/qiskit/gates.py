@@ -5,9 +5,11 @@ Every LZSM gate object's matrix (``to_matrix()``, ``numpy.asarray``) is the
 
 * :class:`LZSMGate`: a single-qubit one-period pulse with real idles
   (:func:`~lzsm_gates.design.design_gate`), e.g. the native ``sx`` and ``x``;
-* :class:`LZSMSqrtBSwapGate`: the entangler
-  :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`
-  (:func:`~lzsm_gates.entanglers.design_bswap`); :class:`SqrtBSwapGate` is its ideal form;
+* :class:`LZSMEntanglerGate`: a two-qubit coupler pulse, either
+  :class:`LZSMSqrtBSwapGate`, :math:`\sqrt{\mathrm{bSWAP}} = e^{-i\pi(XX - YY)/8}`
+  with idles (:func:`~lzsm_gates.entanglers.design_bswap`; ideal form :class:`SqrtBSwapGate`),
+  or :class:`LZSMXYEntanglerGate`, the idle-free :math:`e^{+i\pi(XY + YX)/8}`
+  (:func:`~lzsm_gates.entanglers.design_xy_entangler`; ideal form :class:`XYEntanglerGate`);
 * :class:`LZSMUGate`: the arbitrary single-qubit ``u``, one pulse per angle
   triple, designed on first use (:func:`design_u_gate`);
 * :class:`LZSMPulseGate`: a raw pulse given by its four parameters (possibly
@@ -18,9 +20,9 @@ Qubit ordering
 --------------
 :func:`~lzsm_gates.models.coupled_qubits_model` puts qubit 1 on the *left*
 tensor factor, Qiskit is little-endian (the first qarg is the *rightmost*
-factor).  ``LZSMSqrtBSwapGate`` on qargs ``(a, b)`` treats ``a`` as the model's
+factor).  An ``LZSMEntanglerGate`` on qargs ``(a, b)`` treats ``a`` as the model's
 qubit 1, so its Qiskit matrix is :math:`S\,U_\mathrm{model}\,S` with the swap
-:math:`S`.  The ideal :math:`\sqrt{\mathrm{bSWAP}}` is swap symmetric.
+:math:`S`.  Both ideal entanglers are swap symmetric.
 """
 
 from __future__ import annotations
@@ -32,12 +34,22 @@ import numpy as np
 from qiskit.circuit import Gate, Parameter, QuantumCircuit
 
 from ..design import GateDesign, design_gate
-from ..entanglers import BSwapDesign, bswap_target
+from ..entanglers import BSwapDesign, bswap_target, xy_entangler_target
 from ..models import qubit_model
 from ..pulses import LZSMPulse
 from ..units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_finite
 
-__all__ = ["SqrtBSwapGate", "LZSMGate", "LZSMSqrtBSwapGate", "LZSMUGate", "LZSMPulseGate", "U_GATE_TOLERANCE", "design_u_gate"]
+__all__ = [
+    "SqrtBSwapGate",
+    "XYEntanglerGate",
+    "LZSMGate",
+    "LZSMEntanglerGate",
+    "LZSMSqrtBSwapGate",
+    "LZSMXYEntanglerGate", "LZSMUGate",
+    "LZSMPulseGate",
+    "U_GATE_TOLERANCE",
+    "design_u_gate",
+]
 
 
 _SWAP = np.eye(4)[[0, 2, 1, 3]]
@@ -71,6 +83,32 @@ class SqrtBSwapGate(Gate):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(bswap_target(), dtype=dtype or complex)
+
+
+
+class XYEntanglerGate(Gate):
+    r"""Ideal idle-free entangler :math:`e^{+i\pi(XY + YX)/8}`.
+
+    Rotation :math:`e^{+i\pi\sigma_y/4}` in the :math:`\{|00\rangle, |11\rangle\}`
+    block, identity on :math:`\{|01\rangle, |10\rangle\}`
+    (:func:`~lzsm_gates.entanglers.xy_entangler_target`); swap symmetric.  Since
+    :math:`S_b (XX - YY) S_b^\dagger = XY + YX` (:math:`S` on one qubit), it is defined as
+    :math:`S_b\, R_{XX}(-\pi/4) R_{YY}(\pi/4)\, S_b^\dagger`.
+    """
+
+    def __init__(self, label: str | None = None) -> None:
+        super().__init__("xy_entangler", 2, [], label=label)
+
+    def _define(self) -> None:
+        qc = QuantumCircuit(2, name=self.name)
+        qc.sdg(1)
+        qc.rxx(-np.pi / 4, 0, 1)
+        qc.ryy(np.pi / 4, 0, 1)
+        qc.s(1)
+        self.definition = qc
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(xy_entangler_target(), dtype=dtype or complex)
 
 
 
@@ -117,11 +155,20 @@ class LZSMGate(Gate):
 
 
 
-class LZSMSqrtBSwapGate(Gate):
-    r"""The :math:`\sqrt{\mathrm{bSWAP}}` entangler with the exact unitary of its LZSM pulse (Qiskit order)."""
+class LZSMEntanglerGate(Gate):
+    r"""A two-qubit entangler on a driven coupler, with the exact unitary of its LZSM pulse (Qiskit order).
+
+    The instruction name is the design's (``design.name``: ``"sqrt_bswap"`` or ``"xy_entangler"``).
+
+    Parameters
+    ----------
+    design : BSwapDesign
+        The coupler pulse (:func:`~lzsm_gates.entanglers.design_bswap` or
+        :func:`~lzsm_gates.entanglers.design_xy_entangler`).
+    """
 
     def __init__(self, design: BSwapDesign) -> None:
-        super().__init__("sqrt_bswap", 2, [])
+        super().__init__(design.name, 2, [])
         self.design = design
         self._unitary = _model_to_qiskit(design.unitary())
 
@@ -137,7 +184,7 @@ class LZSMSqrtBSwapGate(Gate):
 
     @property
     def error(self) -> float:
-        """Exact 4x4 gate error against :math:`\\sqrt{\\mathrm{bSWAP}}`."""
+        """Exact 4x4 gate error against the design's target."""
         return float(self.design.exact_error)
 
     def _define(self) -> None:
@@ -147,6 +194,26 @@ class LZSMSqrtBSwapGate(Gate):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self._unitary, dtype=dtype or complex)
+
+
+
+class LZSMSqrtBSwapGate(LZSMEntanglerGate):
+    r"""The :math:`\sqrt{\mathrm{bSWAP}}` entangler (one period plus idles) with the exact unitary of its pulse."""
+
+    def __init__(self, design: BSwapDesign) -> None:
+        if design.name != "sqrt_bswap":
+            raise LZSMInputError(f"LZSMSqrtBSwapGate needs a sqrt_bswap design, got {design.name!r}")
+        super().__init__(design)
+
+
+
+class LZSMXYEntanglerGate(LZSMEntanglerGate):
+    r"""The idle-free :math:`e^{+i\pi(XY + YX)/8}` entangler (one period, no idle), exact unitary of its pulse."""
+
+    def __init__(self, design: BSwapDesign) -> None:
+        if design.name != "xy_entangler":
+            raise LZSMInputError(f"LZSMXYEntanglerGate needs an xy_entangler design, got {design.name!r}")
+        super().__init__(design)
 
 
 

@@ -104,9 +104,18 @@ from ..propagate import expm_hermitian
 from ..pulses import LZSMPulse
 from ..models import qubit_model
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_positive
-from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate
+from .gates import LZSMEntanglerGate, LZSMGate, LZSMPulseGate
 from .simulation import simulate_circuit
-from .target import LZSMGateSet, SlotDurations, check_native, delay_seconds, native_device, native_gates, play_instruction
+from .target import (
+    ENTANGLERS,
+    LZSMGateSet,
+    SlotDurations,
+    check_native,
+    delay_seconds,
+    native_device,
+    native_gates,
+    play_instruction,
+)
 from .timeline import circuit_timeline
 
 __all__ = [
@@ -256,18 +265,19 @@ class _Builder:
         return PulseProgram(self.device, self.num_qubits, self.couplers, self.samples, tuple(frames), tuple(segments))
 
 
-def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False) -> PulseProgram:
+def gate_program(gate: LZSMGate | LZSMEntanglerGate, *, virtual_z: bool = False) -> PulseProgram:
     """Pulse program of one native gate (1 qubit on ``d0``, or the entangler on ``u0`` of qubits (0, 1)).
 
     Parameters
     ----------
-    gate : LZSMGate or LZSMSqrtBSwapGate
+    gate : LZSMGate or LZSMEntanglerGate
+        A single-qubit gate, or an entangler (``sqrt_bswap`` or ``xy_entangler``) on the coupler ``u0``.
     virtual_z : bool
         Single-qubit gates only: play the design's ``virtual_z_pulse`` (drive
         period framed by frame changes) instead of the real-idle pulse.
     """
     device = gate.design.device
-    if isinstance(gate, LZSMSqrtBSwapGate):
+    if isinstance(gate, LZSMEntanglerGate):
         if virtual_z:
             raise LZSMInputError("virtual_z applies to single-qubit gates only (the entangler uses real idles)")
         pulse = gate.design.pulse
@@ -278,7 +288,7 @@ def gate_program(gate: LZSMGate | LZSMSqrtBSwapGate, *, virtual_z: bool = False)
         b = _Builder(device, 1, (), pulse.num_samples(device.dt))
         b.play("d0", pulse, 0, virtual_z)
     else:
-        raise LZSMInputError(f"gate_program needs an LZSMGate or LZSMSqrtBSwapGate, got {type(gate).__name__}")
+        raise LZSMInputError(f"gate_program needs an LZSMGate or LZSMEntanglerGate, got {type(gate).__name__}")
     return b.program()
 
 
@@ -304,7 +314,8 @@ def circuit_program(
     compiled : QuantumCircuit
         Output of ``transpile(..., target=lzsm_target(...))`` (physical qubits).
     gates : Target or LZSMGateSet
-        The native gates.  The couplers are the pairs on which ``sqrt_bswap`` is used.
+        The native gates.  The couplers are the pairs on which the entangler (``sqrt_bswap`` or
+        ``xy_entangler``) is used, ``u{k}`` in order of first use.
     scheduling : {"alap", "asap", "serial"}
         Placement rule of :func:`~lzsm_gates.qiskit.timeline.circuit_timeline`;
         ``"serial"`` plays one gate at a time (length = sum of the gate lengths).
@@ -346,7 +357,7 @@ def circuit_program(
         name = inst.operation.name
         qargs = tuple(compiled.find_bit(q).index for q in inst.qubits)
         check_native(name, qargs, target)
-        if name == "sqrt_bswap" and frozenset(qargs) not in {frozenset(c) for c in couplers}:
+        if name in ENTANGLERS and frozenset(qargs) not in {frozenset(c) for c in couplers}:
             couplers.append(qargs)
 
     def samples_of(seconds: float) -> int:
@@ -382,7 +393,7 @@ def circuit_program(
             b.frame(f"d{qargs[0]}", int(start), -played)
             continue
         slot = int(length) if slots is not None else None
-        if isinstance(played, LZSMSqrtBSwapGate):
+        if isinstance(played, LZSMEntanglerGate):
             k = next(i for i, c in enumerate(couplers) if frozenset(c) == frozenset(qargs))
             b.play(f"u{k}", pulse_of(played, slot), int(start), length=slot)
         else:
@@ -394,9 +405,9 @@ def circuit_program(
     return b.program()
 
 
-def _exact_unitary(played: LZSMGate | LZSMSqrtBSwapGate | LZSMPulseGate) -> np.ndarray:
+def _exact_unitary(played: LZSMGate | LZSMEntanglerGate | LZSMPulseGate) -> np.ndarray:
     """Exact lab-frame unitary of a played pulse (Qiskit order), what its samples approximate."""
-    if isinstance(played, LZSMSqrtBSwapGate):
+    if isinstance(played, LZSMEntanglerGate):
         return np.asarray(played)
     return played.pulse.propagator(qubit_model())
 

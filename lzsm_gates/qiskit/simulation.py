@@ -35,8 +35,17 @@ from qiskit.transpiler import Target
 from ..baths import Bath
 from ..metrics import unitary_superoperator
 from ..units import LZSMInputError, check_positive
-from .gates import LZSMGate, LZSMSqrtBSwapGate
-from .target import LZSMGateSet, _NOT_GATES, _duration_s, check_native, native_device, native_gates, play_instruction
+from .gates import LZSMEntanglerGate, LZSMGate
+from .target import (
+    LZSMGateSet,
+    _NOT_GATES,
+    _duration_s,
+    check_native,
+    native_device,
+    native_gates,
+    play_instruction,
+    target_couplers,
+)
 from .device import VirtualDevice
 from .execution import _apply, execute, execution_timeline
 from .timeline import circuit_timeline
@@ -51,7 +60,7 @@ __all__ = [
 ]
 
 
-def _played_matrix(played: LZSMGate | LZSMSqrtBSwapGate | float) -> np.ndarray:
+def _played_matrix(played: LZSMGate | LZSMEntanglerGate | float) -> np.ndarray:
     return RZGate(played).to_matrix() if isinstance(played, float) else np.asarray(played)
 
 
@@ -186,8 +195,8 @@ def _virtual_device(compiled: QuantumCircuit, native: Mapping[str, Gate], target
                     noise: Bath | Sequence[Bath] | None) -> VirtualDevice:
     """The nominal device of the native gates as a virtual device (no hidden offsets), with ``noise`` as its baths."""
     pairs = {tuple(sorted(compiled.find_bit(q).index for q in i.qubits)) for i in compiled.data if i.operation.num_qubits == 2}
-    if target is not None and "sqrt_bswap" in target.operation_names:
-        pairs |= {tuple(sorted(q)) for q in target["sqrt_bswap"]}
+    if target is not None:
+        pairs |= set(target_couplers(target))
     return VirtualDevice(native_device(native), compiled.num_qubits, sorted(pairs), baths=noise)
 
 

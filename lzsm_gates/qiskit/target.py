@@ -6,7 +6,10 @@ couplings gets the universal basis
 * ``sx`` and ``x``: one-period LZSM pulses with real idles (:class:`~lzsm_gates.qiskit.gates.LZSMGate`),
   or the arbitrary ``u`` (:class:`~lzsm_gates.qiskit.gates.LZSMUGate`), one pulse per single-qubit gate;
 * ``rz``: a virtual Z (frame change, McKay et al. 2017), zero duration and error;
-* ``sqrt_bswap``: the entangler on coupled pairs (:class:`~lzsm_gates.qiskit.gates.LZSMSqrtBSwapGate`);
+* the entangler on coupled pairs (:class:`~lzsm_gates.qiskit.gates.LZSMEntanglerGate`): ``sqrt_bswap``
+  (:class:`~lzsm_gates.qiskit.gates.LZSMSqrtBSwapGate`, one period plus idles, the default) or, opt-in,
+  ``xy_entangler`` (:class:`~lzsm_gates.qiskit.gates.LZSMXYEntanglerGate`, the idle-free
+  :math:`e^{+i\pi(XY+YX)/8}`, about four times shorter and far less sensitive to a gap mismatch);
 * optionally ``id``: a one-period identity :math:`U(T) = \pm I` of chosen
   duration (:func:`~lzsm_gates.design.design_identity`).
 
@@ -27,12 +30,22 @@ from qiskit.circuit.library import RZGate
 from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 
 from ..design import design_gate, design_identity
-from ..entanglers import design_bswap
+from ..entanglers import design_bswap, design_xy_entangler
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError
-from .equivalences import register_sqrt_bswap_equivalences
-from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
+from .equivalences import register_entangler_equivalences
+from .gates import (
+    LZSMEntanglerGate,
+    LZSMGate,
+    LZSMPulseGate,
+    LZSMSqrtBSwapGate,
+    LZSMUGate,
+    LZSMXYEntanglerGate,
+    _is_diagonal_u,
+    design_u_gate,
+)
 
 __all__ = [
+    "ENTANGLERS",
     "LZSMGateSet",
     "SlotDurations",
     "design_gate_set",
@@ -43,6 +56,7 @@ __all__ = [
     "play_instruction",
     "delay_seconds",
     "rz_idle_seconds",
+    "target_couplers",
 ]
 
 
@@ -55,8 +69,8 @@ class LZSMGateSet:
     device : Device
     sx, x : LZSMGate
         Single-qubit LZSM gates.
-    sqrt_bswap : LZSMSqrtBSwapGate
-        The entangler.
+    entangler : LZSMEntanglerGate
+        The entangler (``sqrt_bswap`` or ``xy_entangler``, its instruction name).
     identity : LZSMGate or None
         One-period identity (``id``), if requested.
     """
@@ -64,13 +78,13 @@ class LZSMGateSet:
     device: Device
     sx: LZSMGate
     x: LZSMGate
-    sqrt_bswap: LZSMSqrtBSwapGate
+    entangler: LZSMEntanglerGate
     identity: LZSMGate | None = None
 
     @property
     def gates(self) -> dict[str, Gate]:
         """Timed native gates by instruction name."""
-        out: dict[str, Gate] = {"sx": self.sx, "x": self.x, "sqrt_bswap": self.sqrt_bswap}
+        out: dict[str, Gate] = {"sx": self.sx, "x": self.x, self.entangler.name: self.entangler}
         if self.identity is not None:
             out["id"] = self.identity
         return out
@@ -91,9 +105,27 @@ class LZSMGateSet:
 
 
 
-@lru_cache(maxsize=8)
-def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | None = None) -> LZSMGateSet:
-    """Design (and cache) the native gates of ``device``: ``sx``, ``x``, ``sqrt_bswap`` and optionally ``id``.
+#: The entanglers a gate set can offer: instruction name -> (design function, gate class).
+ENTANGLERS: dict[str, tuple[Callable[[Device], Any], type[LZSMEntanglerGate]]] = {
+    "sqrt_bswap": (design_bswap, LZSMSqrtBSwapGate),
+    "xy_entangler": (design_xy_entangler, LZSMXYEntanglerGate),
+}
+
+
+
+def _entangler_name(entangler: str) -> str:
+    """Instruction name of the ``entangler`` choice (``"xy"`` is short for ``"xy_entangler"``)."""
+    name = "xy_entangler" if entangler == "xy" else entangler
+    if name not in ENTANGLERS:
+        raise LZSMInputError(f"entangler must be 'sqrt_bswap' or 'xy' ('xy_entangler'), got {entangler!r}")
+    return name
+
+
+
+def design_gate_set(
+    device: Device = DEFAULT_DEVICE, identity_duration: float | None = None, entangler: str = "sqrt_bswap"
+) -> LZSMGateSet:
+    """Design (and cache) the native gates of ``device``: ``sx``, ``x``, the entangler and optionally ``id``.
 
     Parameters
     ----------
@@ -101,13 +133,29 @@ def design_gate_set(device: Device = DEFAULT_DEVICE, identity_duration: float | 
         Gap, drive bounds, AWG sample time.
     identity_duration : float, optional
         Duration of the LZSM identity in internal units (:math:`1/\\Delta`); ``None``: no ``id``.
+    entangler : {"sqrt_bswap", "xy"}
+        ``"sqrt_bswap"``: :math:`\\sqrt{\\mathrm{bSWAP}}` with idles (:func:`~lzsm_gates.entanglers.design_bswap`);
+        ``"xy"`` (or ``"xy_entangler"``): the idle-free :math:`e^{+i\\pi(XY+YX)/8}`
+        (:func:`~lzsm_gates.entanglers.design_xy_entangler`).
+
+    Raises
+    ------
+    LZSMInputError
+        An unknown ``entangler``.
     """
+    return _design_gate_set(device, identity_duration, _entangler_name(entangler))
+
+
+
+@lru_cache(maxsize=8)
+def _design_gate_set(device: Device, identity_duration: float | None, entangler: str) -> LZSMGateSet:
     ident = None if identity_duration is None else LZSMGate(design_identity(identity_duration, device), "id")
+    design, gate = ENTANGLERS[entangler]
     return LZSMGateSet(
         device=device,
         sx=LZSMGate(design_gate("sx", device).best),
         x=LZSMGate(design_gate("x", device).best),
-        sqrt_bswap=LZSMSqrtBSwapGate(design_bswap(device)),
+        entangler=gate(design(device)),
         identity=ident,
     )
 
@@ -199,15 +247,16 @@ def lzsm_target(
     gate_set: LZSMGateSet | None = None,
     single_qubit: str = "sx",
     slots: SlotDurations | None = None,
+    entangler: str | None = None,
 ) -> Target:
     """A Qiskit :class:`~qiskit.transpiler.Target` whose native gates are LZSM designs.
 
     Instructions: the single-qubit set, ``rz`` (virtual Z, zero duration and
-    error), ``sqrt_bswap`` (:class:`LZSMSqrtBSwapGate`) on the coupled pairs,
-    ``measure``, ``reset``, the ``if_else`` control flow, and ``id`` if
+    error), the entangler (``sqrt_bswap`` or ``xy_entangler``, :class:`LZSMEntanglerGate`) on the
+    coupled pairs, ``measure``, ``reset``, the ``if_else`` control flow, and ``id`` if
     ``identity_duration`` is given.  Durations (s)
-    and errors are the exact simulated ones.  Registers the ``cx`` equivalence
-    (:func:`register_sqrt_bswap_equivalences`).
+    and errors are the exact simulated ones.  Registers the entangler's ``cx`` equivalence
+    (:func:`~lzsm_gates.qiskit.equivalences.register_entangler_equivalences`).
 
     Parameters
     ----------
@@ -234,18 +283,26 @@ def lzsm_target(
         durations, so that Qiskit's ``scheduling_method`` works without rounding; the raw
         ``lzsm_pulse`` (:class:`LZSMPulseGate`) is offered in the long slot.  Without ``slots``:
         exact pulse durations, ``measure`` and ``reset`` without duration.
+    entangler : {"sqrt_bswap", "xy"}, optional
+        The two-qubit gate (:func:`design_gate_set`); default: the one of ``gate_set``, else ``"sqrt_bswap"``.
 
     Raises
     ------
     LZSMInputError
-        Fewer than one qubit, a coupling outside the device, or an unknown ``single_qubit``.
+        Fewer than one qubit, a coupling outside the device, an unknown ``single_qubit`` or
+        ``entangler``, or an ``entangler`` other than the one of ``gate_set``.
     """
     if int(num_qubits) < 1:
         raise LZSMInputError(f"num_qubits must be >= 1, got {num_qubits}")
     if single_qubit not in ("sx", "u"):
         raise LZSMInputError(f"single_qubit must be 'sx' or 'u', got {single_qubit!r}")
-    gs = gate_set or design_gate_set(device, identity_duration)
-    register_sqrt_bswap_equivalences()
+    if gate_set is None:
+        gs = design_gate_set(device, identity_duration, entangler or "sqrt_bswap")
+    else:
+        gs = gate_set
+        if entangler is not None and _entangler_name(entangler) != gs.entangler.name:
+            raise LZSMInputError(f"entangler {entangler!r} differs from the gate set's {gs.entangler.name!r}")
+    register_entangler_equivalences(gs.entangler.name)
     target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
     qubits = [(q,) for q in range(int(num_qubits))]
     slot = (lambda d: d) if slots is None else slots.pulse
@@ -263,13 +320,20 @@ def lzsm_target(
     target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=rz_s, error=0.0) for q in qubits})
     edges = _edges(int(num_qubits), coupling_map, bidirectional)
     if edges:
-        g = gs.sqrt_bswap
+        g = gs.entangler
         target.add_instruction(g, {e: InstructionProperties(duration=slot(g.duration_s), error=g.error) for e in edges})
     for op in (Measure(), Reset()):
         props = None if slots is None else InstructionProperties(duration=getattr(slots, f"{op.name}_s"))
         target.add_instruction(op, {q: props for q in qubits})
     target.add_instruction(IfElseOp, name="if_else")
     return target
+
+
+
+def target_couplers(target: Target) -> list[tuple[int, int]]:
+    """The coupled pairs (sorted, each once) on which ``target`` offers its entangler."""
+    names = [n for n in ENTANGLERS if n in target.operation_names]
+    return sorted({tuple(sorted(q)) for n in names for q in target[n]})
 
 
 
@@ -295,7 +359,8 @@ def native_gates(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict
 def _split_native(gates: Target | LZSMGateSet | Mapping[str, Gate]) -> tuple[dict[str, Gate], Target | None]:
     if isinstance(gates, Target):
         ops = {n: gates.operation_from_name(n) for n in gates.operation_names}
-        return {n: g for n, g in ops.items() if isinstance(g, (LZSMGate, LZSMSqrtBSwapGate, LZSMUGate, LZSMPulseGate))}, gates
+        kinds = (LZSMGate, LZSMEntanglerGate, LZSMUGate, LZSMPulseGate)
+        return {n: g for n, g in ops.items() if isinstance(g, kinds)}, gates
     if isinstance(gates, LZSMGateSet):
         return gates.gates, None
     return dict(gates), None
@@ -312,7 +377,9 @@ def check_native(name: str, qargs: tuple[int, ...], target: Target | None) -> No
 
 
 
-def play_instruction(operation: Any, native: Mapping[str, Gate]) -> LZSMGate | LZSMSqrtBSwapGate | LZSMPulseGate | float:
+def play_instruction(
+    operation: Any, native: Mapping[str, Gate]
+) -> LZSMGate | LZSMEntanglerGate | LZSMPulseGate | float:
     """What plays a native instruction: its LZSM gate (a pulse), or a float, the angle of a virtual Z.
 
     ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
