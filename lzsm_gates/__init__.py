@@ -107,6 +107,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "EntanglerComparison", "GapMismatch", "compare_entanglers", "design_xy_entangler", "xy_entangler_target",
         "BSwapDesign", "bswap_target", "design_bswap", "bswap_gap_mismatch",
     ),
+    "version": ("Provenance",),
 }
 
 __getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
@@ -450,4 +451,6 @@ __all__ = [
     "compare_entanglers",
     "design_xy_entangler",
     "xy_entangler_target",
+    # version (provenance of every result)
+    "Provenance",
 ]

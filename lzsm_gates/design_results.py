@@ -23,6 +23,7 @@ from .models import qubit_model
 from .pulses import LZSMPulse, PhysicalPulse
 from .targets import GateTarget
 from .units import DEFAULT_DEVICE, Device, LZSMInputError
+from .version import Provenance
 
 __all__ = [
     "Sensitivity",
@@ -97,7 +98,7 @@ def sensitivity(design: "GateDesign", step: float = 1e-6) -> Sensitivity:
 
 
 @dataclass(frozen=True)
-class GateDesign:
+class GateDesign(Provenance):
     r"""One operating point for a target, with its exact evaluation.
 
     Attributes
@@ -293,7 +294,7 @@ class Optimality:
 
 
 @dataclass(frozen=True)
-class DesignResult:
+class DesignResult(Provenance):
     """Ranked candidate designs of one target (``candidates[0]`` is the best).
 
     Indexing and iteration go over the candidates (``result[0]``, ``len(result)``).
@@ -369,7 +370,11 @@ class DesignResult:
 
     def to_json(self) -> str:
         """JSON text of the ranking and all candidates (:meth:`from_json` restores them)."""
-        data: dict[str, Any] = {"rank": self.rank, "candidates": [c.to_dict() for c in self.candidates]}
+        data: dict[str, Any] = {
+            "rank": self.rank,
+            "version": self.version,
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
         if self.optimality is not None:
             data["optimality"] = {k: getattr(self.optimality, k) for k in self.optimality.__dataclass_fields__}
         return json.dumps(data, indent=2)
@@ -393,7 +398,9 @@ class DesignResult:
         candidates = [GateDesign.from_dict(c, where=f"candidates[{i}]") for i, c in enumerate(data["candidates"])]
         opt = data.get("optimality")
         optimality = None if opt is None else _load("optimality", lambda: Optimality(**opt))
-        return cls(candidates[0].target, candidates, str(data.get("rank", "duration")), None, optimality)
+        version = str(data.get("version", "unknown"))  # files written before versions were recorded: unknown
+        candidates = [replace(c, version=version) for c in candidates]
+        return cls(candidates[0].target, candidates, str(data.get("rank", "duration")), None, optimality, version=version)
 
     def save(self, path: str | Path) -> Path:
         """Write :meth:`to_json` to ``path``; returns the path."""

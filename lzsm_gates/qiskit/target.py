@@ -28,7 +28,7 @@ from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 
 from ..design import design_gate, design_identity
 from ..entanglers import design_bswap
-from ..units import DEFAULT_DEVICE, Device, LZSMInputError
+from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_integer
 from .equivalences import register_sqrt_bswap_equivalences
 from .gates import LZSMGate, LZSMPulseGate, LZSMSqrtBSwapGate, LZSMUGate, _is_diagonal_u, design_u_gate
 
@@ -75,8 +75,11 @@ class LZSMGateSet:
             out["id"] = self.identity
         return out
 
-    def table(self) -> list[dict[str, Any]]:
-        """Rows ``name, qubits, duration_ns, exact_error, amplitude, frequency`` (internal units for the last two)."""
+    def rows(self) -> list[dict[str, Any]]:
+        r"""One dict per gate: ``name, qubits, duration_ns, exact_error, amplitude, frequency``.
+
+        ``amplitude`` and ``frequency`` are in units of the gap (:math:`A/\Delta`, :math:`\omega/\Delta`).
+        """
         return [
             {
                 "name": name,
@@ -89,6 +92,15 @@ class LZSMGateSet:
             for name, g in self.gates.items()
         ]
 
+    def table(self) -> str:
+        """Plain-text table of :meth:`rows`, one line per gate (to print)."""
+        lines = [f"{'gate':>10} {'qubits':>6} {'T ns':>9} {'exact err':>9} {'A/Delta':>9} {'w/Delta':>9}"]
+        for r in self.rows():
+            lines.append(
+                f"{r['name']:>10} {r['qubits']:>6} {r['duration_ns']:>9.3f} {r['exact_error']:>9.1e} "
+                f"{r['amplitude']:>9.4f} {r['frequency']:>9.4f}"
+            )
+        return "\n".join(lines)
 
 
 @lru_cache(maxsize=8)
@@ -240,14 +252,13 @@ def lzsm_target(
     LZSMInputError
         Fewer than one qubit, a coupling outside the device, or an unknown ``single_qubit``.
     """
-    if int(num_qubits) < 1:
-        raise LZSMInputError(f"num_qubits must be >= 1, got {num_qubits}")
+    num_qubits = check_integer("num_qubits", num_qubits, minimum=1)
     if single_qubit not in ("sx", "u"):
         raise LZSMInputError(f"single_qubit must be 'sx' or 'u', got {single_qubit!r}")
     gs = gate_set or design_gate_set(device, identity_duration)
     register_sqrt_bswap_equivalences()
-    target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
-    qubits = [(q,) for q in range(int(num_qubits))]
+    target = Target(description=f"LZSM gates on {device.name}", num_qubits=num_qubits, dt=device.dt_ns * 1e-9)
+    qubits = [(q,) for q in range(num_qubits)]
     slot = (lambda d: d) if slots is None else slots.pulse
     for name, gate in gs.gates.items():
         if gate.num_qubits == 1 and (single_qubit == "sx" or name == "id"):
@@ -261,7 +272,7 @@ def lzsm_target(
         target.add_instruction(pulse, {q: InstructionProperties(duration=slots.long_s) for q in qubits})
     rz_s = 0.0 if slots is None else slots.rz_s
     target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=rz_s, error=0.0) for q in qubits})
-    edges = _edges(int(num_qubits), coupling_map, bidirectional)
+    edges = _edges(num_qubits, coupling_map, bidirectional)
     if edges:
         g = gs.sqrt_bswap
         target.add_instruction(g, {e: InstructionProperties(duration=slot(g.duration_s), error=g.error) for e in edges})
