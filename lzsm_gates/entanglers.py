@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -34,7 +33,7 @@ from scipy.optimize import differential_evolution, minimize, root
 
 from .curves import _bounds
 from .design import Ranking, design_gate
-from .design_results import GateDesign, Optimality, _load, _number, _within
+from .design_results import GateDesign, Optimality, _JSONFile, _load, _number, _within
 from .metrics import gate_error
 from .models import DrivenModel, coupled_qubits_model, qubit_model
 from .propagate import period_propagator
@@ -103,7 +102,7 @@ def _two_qubit_unitary(amplitude: np.ndarray, frequency: np.ndarray, gap2: float
 
 
 @dataclass(frozen=True)
-class BSwapDesign(Provenance):
+class BSwapDesign(Provenance, _JSONFile):
     r"""A two-qubit entangling pulse on coupled qubits (gates paper Sec. IV).
 
     Attributes
@@ -210,15 +209,6 @@ class BSwapDesign(Provenance):
         except json.JSONDecodeError as exc:
             raise LZSMInputError(f"two-qubit design JSON is not valid JSON: {exc}") from None
         return cls.from_dict(data)
-
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.to_json())
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> "BSwapDesign":
-        return cls.from_json(Path(path).read_text())
 
 
 def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ranking = "duration") -> BSwapDesign:
