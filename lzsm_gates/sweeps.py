@@ -9,7 +9,8 @@ function evaluated on the Cartesian product of a few named parameter axes.
 Design
 ------
 * **Axes.**  An :class:`Axis` is a name, a 1-D array of finite values and a
-  unit label (:meth:`Axis.linear`, :meth:`Axis.log`, :meth:`Axis.explicit`).
+  unit label (:meth:`Axis.linear`, :meth:`Axis.log`, :meth:`Axis.explicit`;
+  defined in :mod:`lzsm_gates.sweep_grid`).
   The grid is the Cartesian product of the axes in the order given, flattened
   in C order (last axis fastest), i.e. the order of
   ``np.meshgrid(*values, indexing="ij")``.
@@ -46,7 +47,7 @@ Design
 * **Cost guard.**  Before any work the grid size and the memory of the
   result are estimated (and, with a ``cost`` function, the inner steps, e.g.
   Magnus steps per drive period); above the limits of :data:`WORK_LIMITS`
-  the sweep is refused unless ``allow_large=True``.
+  the sweep is refused unless ``allow_large=True`` (:mod:`lzsm_gates.sweep_cost`).
 * **Bad chunks.**  A chunk whose function raises, or returns non-finite
   values, missing or unexpected outputs, or arrays of the wrong shape, is
   never silently dropped.  It is recorded with the ranges of every axis over

@@ -85,7 +85,7 @@ class MultilevelDesign(Provenance):
 
     def to_physical(self) -> dict[str, Any]:
         """AWG parameters (MHz, ns) with the total error and leakage."""
-        phys = self.pulse.to_physical(self.device)
+        phys = self.pulse.to_physical(self.device).to_dict()
         phys.update(
             vz_before_rad=self.virtual_z_pulse.vz_before,
             vz_after_rad=self.virtual_z_pulse.vz_after,
