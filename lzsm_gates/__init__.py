@@ -108,6 +108,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "EntanglerComparison", "GapMismatch", "compare_entanglers", "design_xy_entangler", "xy_entangler_target",
         "BSwapDesign", "bswap_target", "design_bswap", "bswap_gap_mismatch",
     ),
+    "version": ("Provenance",),
 }
 
 __getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
@@ -461,4 +462,6 @@ __all__ = [
     "register_entangler_equivalences",
     "ENTANGLERS",
     "target_couplers",
+    # version (provenance of every result)
+    "Provenance",
 ]

@@ -20,9 +20,10 @@ import numpy as np
 
 from .metrics import check_unitary
 from .models import qubit_model
-from .pulses import LZSMPulse, PhysicalPulse
+from .pulses import LZSMPulse, PhysicalPulse, _FloatFields
 from .targets import GateTarget
 from .units import DEFAULT_DEVICE, Device, LZSMInputError
+from .version import Provenance
 
 __all__ = [
     "Sensitivity",
@@ -41,7 +42,7 @@ _BOUND_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(_FloatFields):
     r"""Second-order error coefficients :math:`k_p`, :math:`1 - F \approx k_p\,(\delta p/p)^2`.
 
     Attributes
@@ -49,25 +50,17 @@ class Sensitivity:
     amplitude, frequency, gap : float
         Coefficients for a relative error of the drive amplitude, the drive
         frequency and the qubit gap (pulse fixed in time).  Also readable as
-        ``s["amplitude"]``.
+        ``s["amplitude"]`` (and ``keys()``, ``items()``, ``to_dict()``).
     """
 
     amplitude: float
     frequency: float
     gap: float
 
-    def __getitem__(self, key: str) -> float:
-        if key not in self.__dataclass_fields__:
-            raise KeyError(key)
-        return getattr(self, key)
-
     def error(self, miscalibration: dict[str, float] | None = None) -> float:
         r"""Predicted error :math:`\sum_p k_p (\delta p/p)^2` for the relative uncertainties given."""
         rel = DEFAULT_MISCALIBRATION if miscalibration is None else miscalibration
         return float(sum(self[k] * float(v) ** 2 for k, v in rel.items()))
-
-    def to_dict(self) -> dict[str, float]:
-        return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
 def sensitivity(design: "GateDesign", step: float = 1e-6) -> Sensitivity:
@@ -97,7 +90,7 @@ def sensitivity(design: "GateDesign", step: float = 1e-6) -> Sensitivity:
 
 
 @dataclass(frozen=True)
-class GateDesign:
+class GateDesign(Provenance):
     r"""One operating point for a target, with its exact evaluation.
 
     Attributes
@@ -292,8 +285,23 @@ class Optimality:
         )
 
 
+class _JSONFile:
+    """``save``/``load`` of a design through its ``to_json``/``from_json`` (shared by the design results)."""
+
+    def save(self, path: str | Path) -> Path:
+        """Write :meth:`to_json` to ``path``; returns the path."""
+        path = Path(path)
+        path.write_text(self.to_json())  # type: ignore[attr-defined]
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Any:
+        """Read a file written by :meth:`save` (validated, see :meth:`from_json`)."""
+        return cls.from_json(Path(path).read_text())  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
-class DesignResult:
+class DesignResult(Provenance, _JSONFile):
     """Ranked candidate designs of one target (``candidates[0]`` is the best).
 
     Indexing and iteration go over the candidates (``result[0]``, ``len(result)``).
@@ -369,7 +377,11 @@ class DesignResult:
 
     def to_json(self) -> str:
         """JSON text of the ranking and all candidates (:meth:`from_json` restores them)."""
-        data: dict[str, Any] = {"rank": self.rank, "candidates": [c.to_dict() for c in self.candidates]}
+        data: dict[str, Any] = {
+            "rank": self.rank,
+            "version": self.version,
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
         if self.optimality is not None:
             data["optimality"] = {k: getattr(self.optimality, k) for k in self.optimality.__dataclass_fields__}
         return json.dumps(data, indent=2)
@@ -393,18 +405,9 @@ class DesignResult:
         candidates = [GateDesign.from_dict(c, where=f"candidates[{i}]") for i, c in enumerate(data["candidates"])]
         opt = data.get("optimality")
         optimality = None if opt is None else _load("optimality", lambda: Optimality(**opt))
-        return cls(candidates[0].target, candidates, str(data.get("rank", "duration")), None, optimality)
-
-    def save(self, path: str | Path) -> Path:
-        """Write :meth:`to_json` to ``path``; returns the path."""
-        path = Path(path)
-        path.write_text(self.to_json())
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> "DesignResult":
-        """Read a file written by :meth:`save` (validated, see :meth:`from_json`)."""
-        return cls.from_json(Path(path).read_text())
+        version = str(data.get("version", "unknown"))  # files written before versions were recorded: unknown
+        candidates = [replace(c, version=version) for c in candidates]
+        return cls(candidates[0].target, candidates, str(data.get("rank", "duration")), None, optimality, version=version)
 
     def plot(self, *, fig: Any = None, n_samples: int = 400) -> Any:
         """Design summary figure (:func:`lzsm_gates.plotting.plot_design`): operating points and the chosen pulse."""

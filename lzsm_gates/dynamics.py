@@ -41,7 +41,7 @@ from .pulses import LZSMPulse, rz
 from . import redfield
 from .redfield import FloquetRedfield, expm_batch, floquet_redfield, static_redfield, to_lab
 from .units import LZSMInputError, check_finite
-from .version import __version__
+from .version import Provenance, __version__
 
 __all__ = ["OpenEvolutionResult", "open_evolution"]
 
@@ -50,7 +50,7 @@ STATE_TOL = 1e-8
 
 
 @dataclass(frozen=True)
-class OpenEvolutionResult:
+class OpenEvolutionResult(Provenance):
     r"""States and expectation values of an open-system evolution (read-only arrays).
 
     Attributes
@@ -73,7 +73,6 @@ class OpenEvolutionResult:
     states: np.ndarray
     expect: list[np.ndarray] | dict[str, np.ndarray]
     options: Mapping[str, Any]
-    version: str
 
 
 def _initial_state(state: np.ndarray, dim: int) -> np.ndarray:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -34,12 +33,13 @@ from scipy.optimize import differential_evolution, minimize, root
 
 from .curves import _bounds
 from .design import Ranking, design_gate
-from .design_results import GateDesign, Optimality, _load, _number, _within
+from .design_results import GateDesign, Optimality, _JSONFile, _load, _number, _within
 from .metrics import gate_error
 from .models import DrivenModel, coupled_qubits_model, qubit_model
 from .propagate import period_propagator
 from .pulses import LZSMPulse, PhysicalPulse
 from .units import DEFAULT_DEVICE, ConvergenceError, Device, LZSMInputError, check_positive
+from .version import Provenance
 
 __all__ = [
     "bswap_target",
@@ -102,7 +102,7 @@ def _two_qubit_unitary(amplitude: np.ndarray, frequency: np.ndarray, gap2: float
 
 
 @dataclass(frozen=True)
-class BSwapDesign:
+class BSwapDesign(Provenance, _JSONFile):
     r"""A two-qubit entangling pulse on coupled qubits (gates paper Sec. IV).
 
     Attributes
@@ -171,6 +171,7 @@ class BSwapDesign:
             "exact_error": float(self.exact_error),
             "device": {k: getattr(self.device, k) for k in self.device.__dataclass_fields__},
             "physical": self.to_physical().to_dict(),
+            "version": self.version,
         }
 
     def to_json(self) -> str:
@@ -198,7 +199,8 @@ class BSwapDesign:
             err = _number("exact_error", data["exact_error"], 0.0, 1.0)
         except KeyError as exc:
             raise LZSMInputError(f"two-qubit design: missing field {exc}") from None
-        return cls(pulse, gap1, gap2, None, err, device, name)
+        version = str(data.get("version", "unknown"))  # files written before versions were recorded: unknown
+        return cls(pulse, gap1, gap2, None, err, device, name, version=version)
 
     @classmethod
     def from_json(cls, text: str) -> "BSwapDesign":
@@ -207,15 +209,6 @@ class BSwapDesign:
         except json.JSONDecodeError as exc:
             raise LZSMInputError(f"two-qubit design JSON is not valid JSON: {exc}") from None
         return cls.from_dict(data)
-
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.write_text(self.to_json())
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> "BSwapDesign":
-        return cls.from_json(Path(path).read_text())
 
 
 def design_bswap(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, rank: Ranking = "duration") -> BSwapDesign:
@@ -298,7 +291,7 @@ def design_xy_entangler(device: Device = DEFAULT_DEVICE, *, gap2: float = 1.0, n
 
 
 @dataclass(frozen=True)
-class GapMismatch:
+class GapMismatch(Provenance):
     r"""Error of a two-qubit design when qubit 2 has another gap, and after a global re-optimisation.
 
     Unpacks as ``fixed, reoptimized = bswap_gap_mismatch(...)``.
@@ -387,7 +380,7 @@ def bswap_gap_mismatch(
 
 
 @dataclass(frozen=True)
-class EntanglerComparison:
+class EntanglerComparison(Provenance):
     r"""The two one-period entanglers side by side: duration and sensitivity to a gap mismatch.
 
     Attributes

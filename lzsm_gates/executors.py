@@ -39,7 +39,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from .units import LZSMInputError
+from .units import LZSMInputError, check_integer
 from .version import __version__
 
 __all__ = ["MAX_LOCAL_WORKERS", "sweep_executor"]
@@ -76,8 +76,7 @@ def sweep_executor(workers: int = 1, scheduler: str | None = None, *, connect_ti
         that cannot import ``lzsm_gates`` or run another version of it (the
         message starts with the parameter's name).
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_LOCAL_WORKERS:
-        raise LZSMInputError(f"workers must be an integer in [1, {MAX_LOCAL_WORKERS}], got {workers!r}")
+    workers = check_integer("workers", workers, minimum=1, maximum=MAX_LOCAL_WORKERS)
     if not isinstance(connect_timeout, (int, float)) or not 0 < connect_timeout <= 3600:
         raise LZSMInputError(f"connect_timeout must be a number of seconds in (0, 3600], got {connect_timeout!r}")
     if scheduler is not None:

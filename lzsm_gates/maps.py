@@ -47,7 +47,7 @@ from .models import DrivenModel, qubit_model
 from .propagate import evolve, period_propagator, static_propagator, steps_per_period
 from .pulses import LZSMPulse
 from .sweeps import Axis, SweepOptions, fixed_cost, run_sweep
-from .units import Device, LZSMInputError, check_finite, check_positive
+from .units import Device, LZSMInputError, check_finite, check_integer, check_positive
 
 __all__ = [
     "lzsm_map",
@@ -254,8 +254,7 @@ def error_landscape(
     span = float(check_positive("span", span))
     if span >= 1:
         raise LZSMInputError(f"span must lie in (0, 1) (a relative half-width), got {span!r}")
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 1:
-        raise LZSMInputError(f"num must be an integer in [1, inf), got {num!r}")
+    num = check_integer("num", num, minimum=1)
     target = np.asarray(target)
     if target.shape != (model.dim, model.dim) or not np.all(np.isfinite(target)):
         raise LZSMInputError(f"target must be a finite {model.dim}x{model.dim} matrix, got shape {target.shape}")
@@ -287,8 +286,7 @@ def pulse_populations(
     """
     if isinstance(initial, bool) or not isinstance(initial, (int, np.integer)) or not 0 <= initial < model.dim:
         raise LZSMInputError(f"initial must be a basis state index in [0, {model.dim - 1}], got {initial!r}")
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 2:
-        raise LZSMInputError(f"num must be an integer in [2, inf), got {num!r}")
+    num = check_integer("num", num, minimum=2)
     fractions = np.linspace(0.0, 1.0, num)
     u = evolve(model, pulse.amplitude, pulse.frequency, fractions)
     pops = np.abs(u[:, :, initial]) ** 2

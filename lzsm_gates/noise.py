@@ -382,9 +382,8 @@ def quasi_static_channel(
     x = check_hermitian("operator", operator)
     if x.shape != (model.dim, model.dim):
         raise LZSMInputError(f"operator has shape {x.shape}, the model has dimension {model.dim}")
-    if isinstance(nodes, bool) or not isinstance(nodes, (int, np.integer)) or nodes < 1:
-        raise LZSMInputError(f"nodes must be an integer in [1, inf), got {nodes!r}")
-    points, weights = np.polynomial.hermite.hermgauss(int(nodes))
+    nodes = check_integer("nodes", nodes, minimum=1)
+    points, weights = np.polynomial.hermite.hermgauss(nodes)
     total = 0.0
     for point, weight in zip(points, weights):
         shifted = replace(model, static=model.static + np.sqrt(2.0) * sigma * point * x, parity=None)

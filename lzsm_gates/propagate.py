@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from .models import PAULI_I, PAULI_X, PAULI_Y, PAULI_Z, DrivenModel
-from .units import LZSMInputError, check_finite, check_positive
+from .units import LZSMInputError, check_finite, check_integer, check_positive
 
 __all__ = ["evolve", "period_propagator", "static_propagator", "steps_per_period", "expm_hermitian", "compiled_backend"]
 
@@ -304,7 +304,7 @@ def evolve(
     f = _fractions(fractions)
     algebra = _algebra(model)
     if steps:
-        n_per = np.full(a.shape, int(check_positive("steps", steps)), dtype=np.int64)
+        n_per = np.full(a.shape, check_integer("steps", steps, minimum=1), dtype=np.int64)
     else:
         n_per = algebra.steps(a, w, c)
     phase = _PHASE[model.waveform]

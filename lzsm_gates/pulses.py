@@ -35,8 +35,27 @@ if TYPE_CHECKING:
 __all__ = ["LZSMPulse", "PhysicalPulse", "rz"]
 
 
+class _FloatFields:
+    """A dataclass of floats read as a mapping: ``x["name"]``, ``keys()``, ``items()``, ``dict(x)``, ``to_dict()``."""
+
+    def __getitem__(self, key: str) -> float:
+        if key not in self.__dataclass_fields__:  # type: ignore[attr-defined]
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def keys(self) -> KeysView[str]:
+        return self.to_dict().keys()
+
+    def items(self) -> ItemsView[str, float]:
+        return self.to_dict().items()
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain dictionary (JSON-serialisable)."""
+        return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
-class PhysicalPulse:
+class PhysicalPulse(_FloatFields):
     r"""AWG parameters of a pulse in physical units.
 
     Attributes
@@ -69,20 +88,6 @@ class PhysicalPulse:
     vz_after_rad: float
     duration_virtual_z_ns: float
 
-    def __getitem__(self, key: str) -> float:
-        if key not in self.__dataclass_fields__:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def keys(self) -> KeysView[str]:
-        return self.to_dict().keys()
-
-    def items(self) -> ItemsView[str, float]:
-        return self.to_dict().items()
-
-    def to_dict(self) -> dict[str, float]:
-        """Plain dictionary (JSON-serialisable)."""
-        return {k: float(v) for k, v in asdict(self).items()}
 
 
 def rz(phi: float | np.ndarray) -> np.ndarray:

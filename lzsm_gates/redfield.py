@@ -79,6 +79,7 @@ from .floquet import _couplings as validated_couplings
 from .models import DrivenModel
 from .propagate import evolve
 from .units import LZSMInputError, LZSMWarning, check_finite, check_integer, check_positive
+from .version import Provenance
 
 __all__ = [
     "MARKOV_REFUSE",
@@ -163,7 +164,7 @@ def _dagger(m: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class FloquetRedfield:
+class FloquetRedfield(Provenance):
     r"""The periodic Floquet-frame generator :math:`\mathcal L(t)` of one drive (module docstring).
 
     Build it with :func:`floquet_redfield`.

@@ -9,7 +9,8 @@ function evaluated on the Cartesian product of a few named parameter axes.
 Design
 ------
 * **Axes.**  An :class:`Axis` is a name, a 1-D array of finite values and a
-  unit label (:meth:`Axis.linear`, :meth:`Axis.log`, :meth:`Axis.explicit`).
+  unit label (:meth:`Axis.linear`, :meth:`Axis.log`, :meth:`Axis.explicit`;
+  defined in :mod:`lzsm_gates.sweep_grid`).
   The grid is the Cartesian product of the axes in the order given, flattened
   in C order (last axis fastest), i.e. the order of
   ``np.meshgrid(*values, indexing="ij")``.
@@ -46,7 +47,7 @@ Design
 * **Cost guard.**  Before any work the grid size and the memory of the
   result are estimated (and, with a ``cost`` function, the inner steps, e.g.
   Magnus steps per drive period); above the limits of :data:`WORK_LIMITS`
-  the sweep is refused unless ``allow_large=True``.
+  the sweep is refused unless ``allow_large=True`` (:mod:`lzsm_gates.sweep_cost`).
 * **Bad chunks.**  A chunk whose function raises, or returns non-finite
   values, missing or unexpected outputs, or arrays of the wrong shape, is
   never silently dropped.  It is recorded with the ranges of every axis over
@@ -103,7 +104,9 @@ from .sweep_files import (
     load_result,
     save_result,
 )
-from .units import LZSMError, LZSMInputError, LZSMWarning, check_finite
+from .sweep_cost import WORK_LIMITS, WorkEstimate, estimate_work, fixed_cost, guard_work
+from .sweep_grid import Axis, Grid, check_axes
+from .units import LZSMError, LZSMInputError, LZSMWarning, check_integer
 from .version import __version__
 
 __all__ = [
@@ -123,121 +126,6 @@ __all__ = [
 
 _ON_ERROR = ("report", "raise")
 _MAX_LISTED_FAILURES = 10
-_MAX_AXIS_VALUES = 10_000_000
-_COST_SAMPLES = 2048
-
-WORK_LIMITS: dict[str, float] = {
-    "points": 5e7,
-    "memory_bytes": 4 * 2**30,
-    "steps": 1e9,
-    "steps_per_point": 2e6,
-}
-"""Limits above which :func:`run_sweep` refuses a sweep unless ``allow_large=True``.
-
-``points``: grid points; ``memory_bytes``: estimated memory of the result
-arrays; ``steps``: total inner steps (the sweep's ``cost`` summed over the
-grid: Magnus steps per drive period for propagator maps, which run at very
-roughly 1e5 to 1e6 point-steps per second on one core; steady-state maps
-count a fixed step-equivalent per point, see :func:`fixed_cost`), so the
-default limit is an hour-scale job; ``steps_per_point``: the largest cost of
-one point (a drive frequency far below the gap needs millions of steps per
-period)."""
-
-
-class _FixedCost:
-    def __init__(self, steps: float) -> None:
-        self.steps = float(steps)
-
-    def __call__(self, **values: np.ndarray) -> np.ndarray:
-        return np.full(np.shape(next(iter(values.values()))), self.steps)
-
-
-def fixed_cost(steps: float) -> Callable[..., np.ndarray]:
-    """A ``cost`` function for :func:`run_sweep` charging every point the same number of step-equivalents.
-
-    For maps whose points cost about the same (steady states): ``steps`` is
-    the measured time of one point divided by the time of one Magnus
-    point-step (about 5 µs on one core).
-    """
-    return _FixedCost(steps)
-
-
-@dataclass(frozen=True, eq=False)
-class Axis:
-    """A named parameter axis of a sweep.
-
-    Parameters
-    ----------
-    name : str
-        Axis name; a Python identifier, since it is passed to the swept
-        function as a keyword argument.  It becomes the dataset dimension.
-    values : array_like
-        Finite real values, 1-D and non-empty.  Stored as a read-only float
-        array.
-    units : str
-        Unit label, stored as the ``units`` attribute of the coordinate.
-    scale : {"explicit", "linear", "log"}
-        How the values were generated (stored as the ``scale`` attribute,
-        e.g. to choose a logarithmic plot axis).
-
-    Raises
-    ------
-    LZSMInputError
-        If the name is not an identifier or the values are empty, not 1-D,
-        complex, or not finite.
-    """
-
-    name: str
-    values: np.ndarray
-    units: str = ""
-    scale: str = "explicit"
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.isidentifier():
-            raise LZSMInputError(f"axis name must be a Python identifier (a keyword argument name), got {self.name!r}")
-        values = check_finite(f"values of axis {self.name!r}", self.values)
-        if values.ndim != 1:
-            raise LZSMInputError(
-                f"values of axis {self.name!r} must be 1-D with at least one entry, got shape {values.shape}"
-            )
-        values = values.copy()
-        values.flags.writeable = False
-        object.__setattr__(self, "values", values)
-        if not isinstance(self.units, str):
-            raise LZSMInputError(f"units of axis {self.name!r} must be a string, got {self.units!r}")
-        if self.scale not in ("explicit", "linear", "log"):
-            raise LZSMInputError(
-                f"scale of axis {self.name!r} must be 'explicit', 'linear' or 'log', got {self.scale!r}"
-            )
-
-    @classmethod
-    def linear(cls, name: str, start: float, stop: float, num: int, units: str = "") -> Axis:
-        """Evenly spaced values from ``start`` to ``stop`` inclusive (``num >= 1`` points)."""
-        start_, stop_ = _check_bounds(name, start, stop)
-        return cls(name, np.linspace(start_, stop_, _check_num(name, num)), units, "linear")
-
-    @classmethod
-    def log(cls, name: str, start: float, stop: float, num: int, units: str = "") -> Axis:
-        """Logarithmically spaced values from ``start`` to ``stop`` inclusive; both bounds must be > 0."""
-        start_, stop_ = _check_bounds(name, start, stop)
-        for label, bound in (("start", start_), ("stop", stop_)):
-            if bound <= 0:
-                raise LZSMInputError(f"{label} of log axis {name!r} must lie in (0, inf), got {bound!r}")
-        return cls(name, np.geomspace(start_, stop_, _check_num(name, num)), units, "log")
-
-    @classmethod
-    def explicit(cls, name: str, values: Any, units: str = "") -> Axis:
-        """An axis with the given values, in the given order."""
-        return cls(name, values, units, "explicit")
-
-    def __len__(self) -> int:
-        return self.values.size
-
-    def __repr__(self) -> str:
-        return (
-            f"Axis({self.name!r}, {self.values.size} values in [{self.values.min():g}, {self.values.max():g}], "
-            f"units={self.units!r}, scale={self.scale!r})"
-        )
 
 
 class SweepWarning(LZSMWarning, RuntimeWarning):
@@ -336,51 +224,6 @@ class SweepOptions:
     def settings(self) -> dict[str, Any]:
         """The settings that determine the numbers (stored in a result's attributes)."""
         return {"chunk_size": self.chunk_size, "on_error": self.on_error}
-
-
-@dataclass(frozen=True)
-class WorkEstimate:
-    """The estimated cost of a sweep (see :func:`estimate_work`).
-
-    Attributes
-    ----------
-    points : int
-        Grid points.
-    memory_bytes : int
-        Memory of the result arrays (float64; twice that for complex outputs).
-    steps : float
-        Total inner steps over the grid (``points`` without a cost function).
-    steps_per_point : float
-        Largest inner steps of one point (1 without a cost function).
-    """
-
-    points: int
-    memory_bytes: int
-    steps: float
-    steps_per_point: float
-
-    def exceeded(self) -> list[str]:
-        """The limits of :data:`WORK_LIMITS` this estimate exceeds, as readable phrases."""
-        gib = 2**30
-        found = {
-            "points": (self.points, f"{self.points:.3g} grid points (limit {WORK_LIMITS['points']:.3g})"),
-            "memory_bytes": (
-                self.memory_bytes,
-                f"{self.memory_bytes / gib:.3g} GiB of results (limit {WORK_LIMITS['memory_bytes'] / gib:.3g} GiB)",
-            ),
-            "steps": (self.steps, f"{self.steps:.3g} steps in total (limit {WORK_LIMITS['steps']:.3g})"),
-            "steps_per_point": (
-                self.steps_per_point,
-                f"{self.steps_per_point:.3g} steps for one point (limit {WORK_LIMITS['steps_per_point']:.3g})",
-            ),
-        }
-        return [text for name, (value, text) in found.items() if value > WORK_LIMITS[name]]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.points} points x ~{self.steps / max(self.points, 1):.3g} steps per point "
-            f"(at most {self.steps_per_point:.3g}), results ~{self.memory_bytes / 2**20:.3g} MiB"
-        )
 
 
 class SweepError(LZSMError, RuntimeError):
@@ -487,17 +330,17 @@ def run_sweep(
         subclass of :class:`RuntimeWarning`.)
     """
     opts = SweepOptions.resolve(options, **option_keywords)
-    axes = _check_axes(axes)
+    axes = check_axes(axes)
     declared = _check_outputs(outputs, axes)
     if not callable(func):
         raise LZSMInputError(f"func must be callable, got {type(func).__name__}")
     if cost is not None and not callable(cost):
         raise LZSMInputError(f"cost must be callable, got {type(cost).__name__}")
     work = estimate_work(axes, len(declared) if declared else 1, cost)
-    _guard_work(work, opts.allow_large, description)
+    guard_work(work, opts.allow_large, description)
     if opts.progress and (work.steps > 1e8 or work.points > 1e6):
         print(f"{description or 'sweep'}: {work}", file=sys.stderr)
-    grid = _Grid(axes, opts.chunk_size if opts.chunk_size is not None else 4096)
+    grid = Grid(axes, opts.chunk_size if opts.chunk_size is not None else 4096)
     vectorized = bool(vectorized)
 
     store = None
@@ -588,56 +431,6 @@ def _progress_bar_class() -> type:
     return text_bar
 
 
-def estimate_work(axes: Sequence[Axis], n_outputs: int = 1, cost: Callable[..., Any] | None = None) -> WorkEstimate:
-    """Estimate the cost of a sweep without building its grid.
-
-    Parameters
-    ----------
-    axes : sequence of Axis
-    n_outputs : int
-        Number of outputs (for the memory estimate).
-    cost : callable, optional
-        ``cost(**{name: array})`` -> inner steps per point.  It is evaluated
-        on at most a few thousand points: every corner of the grid (where
-        costs usually peak) and an even sample of the flattened grid, whose
-        mean is scaled to the grid size.
-
-    Returns
-    -------
-    WorkEstimate
-    """
-    axes = _check_axes(axes)
-    shape = tuple(len(axis) for axis in axes)
-    points = int(np.prod(shape, dtype=object))  # Python integers: no overflow
-    memory = points * max(int(n_outputs), 1) * 8 * 2
-    if cost is None:
-        return WorkEstimate(points, memory, float(points), 1.0)
-    flat = np.unique(np.linspace(0, points - 1, min(points, _COST_SAMPLES)).astype(np.int64))
-    positions = np.unravel_index(flat, shape)
-    sample = {axis.name: axis.values[position] for axis, position in zip(axes, positions)}
-    corners = np.stack(np.meshgrid(*[[0, n - 1] for n in shape], indexing="ij")).reshape(len(shape), -1)
-    corner = {axis.name: axis.values[position] for axis, position in zip(axes, corners)}
-    with np.errstate(invalid="ignore", over="ignore"):
-        sampled = _valid_cost(cost(**sample))
-        peak = _valid_cost(cost(**corner))
-    return WorkEstimate(points, memory, float(sampled.mean()) * points, float(max(sampled.max(), peak.max())))
-
-
-def _valid_cost(steps: Any) -> np.ndarray:
-    """Costs as floats; a non-finite or non-positive cost (e.g. an overflowed step count) counts as infinite."""
-    steps = np.asarray(steps, dtype=float)
-    return np.where(np.isfinite(steps) & (steps > 0), steps, np.inf)
-
-
-def _guard_work(work: WorkEstimate, allow_large: bool, description: str) -> None:
-    exceeded = work.exceeded()
-    if exceeded and not allow_large:
-        raise LZSMInputError(
-            f"{description or 'sweep'} is too large: {'; '.join(exceeded)}; estimated {work}. "
-            "Use a coarser grid or higher drive frequencies, or pass allow_large=True (CLI: --allow-large) to run it"
-        )
-
-
 def sweep_failures(ds: xr.Dataset) -> list[dict[str, Any]]:
     """The failure records stored by :func:`run_sweep` in ``ds.attrs["failures"]`` (empty if none)."""
     return json.loads(ds.attrs.get("failures", "[]"))
@@ -646,36 +439,8 @@ def sweep_failures(ds: xr.Dataset) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_bounds(name: str, start: float, stop: float) -> tuple[float, float]:
-    return float(check_finite(f"start of axis {name!r}", start)), float(check_finite(f"stop of axis {name!r}", stop))
-
-
-def _check_num(name: str, num: int) -> int:
-    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or not 1 <= num <= _MAX_AXIS_VALUES:
-        raise LZSMInputError(f"num of axis {name!r} must be an integer in [1, {_MAX_AXIS_VALUES}], got {num!r}")
-    return int(num)
-
-
-def _check_axes(axes: Sequence[Axis]) -> tuple[Axis, ...]:
-    if isinstance(axes, Axis):
-        axes = (axes,)
-    axes = tuple(axes)
-    if not axes:
-        raise LZSMInputError("axes must hold at least one Axis, got none")
-    for axis in axes:
-        if not isinstance(axis, Axis):
-            raise LZSMInputError(f"axes must be Axis objects, got {type(axis).__name__}")
-    names = [axis.name for axis in axes]
-    duplicated = sorted({name for name in names if names.count(name) > 1})
-    if duplicated:
-        raise LZSMInputError(f"axis names must be unique, got {duplicated} more than once in {names}")
-    return axes
-
-
 def _check_chunk_size(chunk_size: int) -> int:
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise LZSMInputError(f"chunk_size must be an integer in [1, inf), got {chunk_size!r}")
-    return int(chunk_size)
+    return check_integer("chunk_size", chunk_size, minimum=1)
 
 
 def _check_outputs(outputs: Mapping[str, str] | None, axes: tuple[Axis, ...]) -> dict[str, str] | None:
@@ -703,7 +468,7 @@ def _failure_line(record: dict[str, Any]) -> str:
 def _result_attrs(
     description: str,
     attrs: Mapping[str, Any] | None,
-    grid: _Grid,
+    grid: Grid,
     failures: list[dict[str, Any]],
     options: SweepOptions,
     vectorized: bool,
@@ -719,41 +484,6 @@ def _result_attrs(
         "lzsm_gates_version": __version__,
         "sweep_settings": json.dumps(settings, default=str),
     }
-
-
-class _Grid:
-    """The flattened Cartesian grid of the axes and its division into chunks."""
-
-    def __init__(self, axes: tuple[Axis, ...], chunk_size: int) -> None:
-        self.axes = axes
-        self.shape = tuple(len(axis) for axis in axes)
-        self.size = int(np.prod(self.shape))
-        self.chunk_size = chunk_size
-        self.n_chunks = -(-self.size // chunk_size)
-
-    def bounds(self, index: int) -> tuple[int, int]:
-        start = index * self.chunk_size
-        return start, min(start + self.chunk_size, self.size)
-
-    def parameters(self, index: int) -> dict[str, np.ndarray]:
-        """Axis name -> values at the chunk's points (C order over the grid)."""
-        start, stop = self.bounds(index)
-        positions = np.unravel_index(np.arange(start, stop), self.shape)
-        return {axis.name: axis.values[position] for axis, position in zip(self.axes, positions)}
-
-    def failure_record(self, index: int, error: str) -> dict[str, Any]:
-        start, stop = self.bounds(index)
-        parameters = {
-            name: [float(values.min()), float(values.max())] for name, values in self.parameters(index).items()
-        }
-        return {
-            "chunk": index,
-            "start": start,
-            "stop": stop,
-            "points": stop - start,
-            "parameters": parameters,
-            "error": error,
-        }
 
 
 def _evaluate_chunk(
@@ -782,7 +512,7 @@ def _evaluate_chunk(
 
 
 def _execute(
-    func: Callable[..., Mapping[str, Any]], vectorized: bool, grid: _Grid, pending: list[int], executor: Any
+    func: Callable[..., Mapping[str, Any]], vectorized: bool, grid: Grid, pending: list[int], executor: Any
 ) -> Iterator[tuple[int, dict[str, np.ndarray] | Exception]]:
     """Yield ``(chunk index, outputs or the exception raised)`` for each pending chunk, in completion order.
 
@@ -819,7 +549,7 @@ def _execute(
 class _Assembler:
     """Collects validated chunk outputs into flat, NaN-initialised result arrays."""
 
-    def __init__(self, grid: _Grid, declared: dict[str, str] | None) -> None:
+    def __init__(self, grid: Grid, declared: dict[str, str] | None) -> None:
         self.grid = grid
         self.units = declared
         self.arrays: dict[str, np.ndarray] = {}

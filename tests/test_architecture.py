@@ -130,9 +130,13 @@ def test_no_import_cycles():
 
 def test_outputs_stay_at_the_edge():
     importers = {m: GRAPH[m][0] for m in SUBMODULES}
+    cli_modules = {m for m in SUBMODULES if m == "cli" or m.startswith("cli_")}
+    assert cli_modules >= {"cli", "cli_common"}, sorted(cli_modules)
     assert not [m for m, deps in importers.items() if "cli" in deps], "nothing may import lzsm_gates.cli"
+    outside = sorted(m for m, deps in importers.items() if m not in cli_modules and deps & cli_modules)
+    assert not outside, f"only the CLI's own modules may import them, not {outside}"
     plotting_users = sorted(m for m, deps in importers.items() if "plotting" in deps)
-    assert plotting_users in ([], ["cli"]), f"only the CLI may import plotting, not {plotting_users}"
+    assert set(plotting_users) <= cli_modules, f"only the CLI may import plotting, not {plotting_users}"
 
 
 def test_external_imports_stay_in_their_modules():

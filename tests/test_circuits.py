@@ -310,6 +310,25 @@ def test_delays_are_idle_time():
     assert sampling_error(qc) == pytest.approx(sampling_error(no_delay), abs=1e-9)
 
 
+def test_gate_set_rows_are_data_and_table_is_text():
+    # one meaning of table() across the package: printable text; the data are rows()
+    rows = GATES.rows()
+    assert [r["name"] for r in rows] == list(GATES.gates)
+    for r in rows:
+        gate = GATES.gates[r["name"]]
+        assert r["qubits"] == gate.num_qubits and r["duration_ns"] == gate.duration_s * 1e9
+        assert r["exact_error"] == gate.error and r["amplitude"] == gate.design.pulse.amplitude
+    text = GATES.table()
+    assert isinstance(text, str)
+    lines = text.splitlines()
+    assert lines[0].split() == ["gate", "qubits", "T", "ns", "exact", "err", "A/Delta", "w/Delta"]
+    assert len(lines) == 1 + len(rows)
+    for line, r in zip(lines[1:], rows):
+        name, qubits, duration, *_ = line.split()
+        assert (name, int(qubits)) == (r["name"], r["qubits"])
+        assert float(duration) == pytest.approx(r["duration_ns"], abs=1e-3)
+
+
 # ---- the idle-free XY entangler in the transpiler (issue 15 item 5) ----
 
 XY_GATES = design_gate_set(DEVICE, entangler="xy")

@@ -68,28 +68,4 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 
 __getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
 
-__all__ = [
-    "CavityParams",
-    "CavityOperators",
-    "cavity_operators",
-    "cavity_hamiltonian",
-    "cavity_dispersive_hamiltonian",
-    "cavity_driven_hamiltonian",
-    "cavity_collapse_operators",
-    "cavity_initial_state",
-    "CavityDynamics",
-    "cavity_dynamics",
-    "max_excitation_transfer",
-    "peak_concurrence",
-    "mes_threshold",
-    "mes_threshold_analytic",
-    "CavitySteadyState",
-    "cavity_steady_state",
-    "steady_state_scan",
-    "drive_at_peak",
-    "coupling_at_peak",
-    "entanglement_valley",
-    "cavity_memory_estimate",
-    "CavityOpenDynamics",
-    "cavity_open_dynamics",
-]
+__all__ = [name for names in _EXPORTS.values() for name in names]

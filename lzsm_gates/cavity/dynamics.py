@@ -33,6 +33,7 @@ from scipy.optimize import brentq
 from ..metrics import concurrence, reduced_qubit_state
 from ..units import ConvergenceError, check_finite, check_integer, check_interval, check_positive
 from .model import CavityParams, Model, _closed_system
+from ..version import Provenance
 
 __all__ = [
     "CavityDynamics",
@@ -45,7 +46,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class CavityDynamics:
+class CavityDynamics(Provenance):
     r"""Closed-system evolution from :math:`|0\,N_\mathrm{ph}\,1\rangle`.
 
     Attributes

@@ -35,7 +35,7 @@ from scipy.linalg import expm
 
 from ..lindblad import liouvillian, unvec, vec
 from ..metrics import concurrence, reduced_qubit_state
-from ..units import ConvergenceError, LZSMInputError, check_positive
+from ..units import ConvergenceError, LZSMInputError, check_integer, check_positive
 from .model import (
     CavityParams,
     _check_n_fock,
@@ -45,6 +45,7 @@ from .model import (
     cavity_initial_state,
     cavity_operators,
 )
+from ..version import Provenance
 
 __all__ = ["CavityOpenDynamics", "cavity_open_dynamics"]
 
@@ -53,7 +54,7 @@ _NEGLIGIBLE = 1e-200
 
 
 @dataclass(frozen=True)
-class CavityOpenDynamics:
+class CavityOpenDynamics(Provenance):
     r"""Driven-dissipative evolution from :math:`|0\,N_\mathrm{ph}\,1\rangle` (paper Fig. 2).
 
     Attributes
@@ -134,7 +135,7 @@ def cavity_open_dynamics(
     if t.ndim != 1 or np.any(np.diff(t) <= 0):
         raise LZSMInputError(f"times must be a 1-D increasing array of times >= 0, got shape {t.shape}")
     n_ph = _check_n_photons(n_photons)
-    n = n_ph + 3 if n_fock is None else int(n_fock)
+    n = n_ph + 3 if n_fock is None else check_integer("n_fock", n_fock, minimum=1)
     _check_n_fock(n + 1, "dynamics")
     if n <= n_ph:
         raise LZSMInputError(f"n_fock must exceed n_photons ({n_ph}), got {n}")

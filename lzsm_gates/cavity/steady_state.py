@@ -20,6 +20,7 @@ from ..lindblad import steady_state as _lindblad_steady_state
 from ..metrics import concurrence, reduced_qubit_state
 from ..units import ConvergenceError, LZSMInputError, check_finite, check_integer, check_interval, check_positive
 from .model import CavityParams, _check_n_fock, cavity_collapse_operators, cavity_driven_hamiltonian, cavity_operators
+from ..version import Provenance
 
 __all__ = [
     "CavitySteadyState",
@@ -35,7 +36,7 @@ _EMPTY_CAVITY = 1e-14
 
 
 @dataclass(frozen=True)
-class CavitySteadyState:
+class CavitySteadyState(Provenance):
     r"""Steady state of the driven-dissipative model (paper Eqs. 6-9).
 
     Attributes

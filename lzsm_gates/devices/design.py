@@ -37,12 +37,13 @@ from ..targets import Target
 from ..units import Device, LZSMInputError, check_positive
 from .leakage import leakage, pattern_search, subspace_block, subspace_gate_error, virtual_z_phases
 from .spectrum import MultilevelSpectrum
+from ..version import Provenance
 
 __all__ = ["MultilevelDesign", "MultilevelDesignResult", "evaluate_pulse", "design_multilevel"]
 
 
 @dataclass(frozen=True)
-class MultilevelDesign:
+class MultilevelDesign(Provenance):
     """One operating point evaluated in the N-level model.
 
     Attributes
@@ -152,7 +153,7 @@ def _refine(design: MultilevelDesign, spectrum: MultilevelSpectrum, device: Devi
 
 
 @dataclass(frozen=True)
-class MultilevelDesignResult:
+class MultilevelDesignResult(Provenance):
     """Ranked N-level designs of one target (``candidates[0]`` has the lowest total error).
 
     Attributes

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..units import LZSMInputError, check_finite, check_positive
+from ..units import LZSMInputError, check_finite, check_integer, check_positive
 from .spectrum import MultilevelSpectrum
 
 __all__ = ["kerr_ladder"]
@@ -43,8 +43,7 @@ def kerr_ladder(anharmonicity: float, *, levels: int = 6, gap_ghz: float = 1.0, 
     """
     alpha = float(check_finite("anharmonicity", anharmonicity))
     gap = float(check_positive("gap_ghz", gap_ghz))
-    if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or levels < 2:
-        raise LZSMInputError(f"levels must be an integer >= 2, got {levels!r}")
+    levels = check_integer("levels", levels, minimum=2)
     k = np.arange(levels, dtype=float)
     energies = gap * (k + 0.5 * alpha * k * (k - 1))
     if np.any(np.diff(energies) <= 0):

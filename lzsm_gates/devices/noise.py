@@ -41,6 +41,7 @@ from ..noise import gate_channel
 from ..units import LZSMInputError, check_positive
 from .design import MultilevelDesign
 from .spectrum import MultilevelSpectrum
+from ..version import Provenance
 
 __all__ = [
     "DielectricSpectralDensity",
@@ -155,7 +156,7 @@ def subspace_channel_error(superoperator: np.ndarray, target: np.ndarray, subspa
 
 
 @dataclass(frozen=True)
-class OpenSystemScore:
+class OpenSystemScore(Provenance):
     """Open-system error budget of one N-level design.
 
     Attributes

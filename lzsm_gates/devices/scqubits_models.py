@@ -43,7 +43,7 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 
-from ..units import LZSMInputError, check_finite, check_positive
+from ..units import LZSMInputError, check_finite, check_integer, check_positive
 from .spectrum import MultilevelSpectrum, compare_spectra, eigenbasis_spectrum
 
 __all__ = ["fluxonium", "composite_qubit", "coupled_fluxoniums", "CUTOFF_TOL"]
@@ -63,9 +63,7 @@ def _scqubits() -> Any:
 
 
 def _check_cutoff(name: str, value: int, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise LZSMInputError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return check_integer(name, value, minimum=minimum)
 
 
 def _converged(build: Callable[[int], MultilevelSpectrum], cutoff: int, tol: float | None, what: str) -> MultilevelSpectrum:

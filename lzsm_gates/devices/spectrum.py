@@ -45,7 +45,7 @@ import numpy as np
 from scipy.linalg import eigh
 
 from ..models import DrivenModel
-from ..units import ConvergenceError, Device, LZSMInputError
+from ..units import ConvergenceError, Device, LZSMInputError, check_integer
 
 __all__ = ["MultilevelSpectrum", "eigenbasis_spectrum", "compare_spectra"]
 
@@ -53,9 +53,7 @@ _PARITY_TOL = 1e-12
 
 
 def _check_levels(levels: int, available: int) -> int:
-    if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or not 2 <= levels <= available:
-        raise LZSMInputError(f"levels must be an integer in [2, {available}], got {levels!r}")
-    return int(levels)
+    return check_integer("levels", levels, minimum=2, maximum=available)
 
 
 def _fix_gauge(vectors: np.ndarray) -> np.ndarray:

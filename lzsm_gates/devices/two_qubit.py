@@ -35,6 +35,7 @@ from ..pulses import LZSMPulse
 from ..units import Device, LZSMInputError
 from .leakage import leakage, subspace_gate_error
 from .spectrum import MultilevelSpectrum
+from ..version import Provenance
 
 __all__ = ["COMPUTATIONAL_LABELS", "two_qubit_model", "BSwapMultilevel", "design_bswap_multilevel"]
 
@@ -65,7 +66,7 @@ def two_qubit_model(spectrum: MultilevelSpectrum, levels: int | None = None) -> 
 
 
 @dataclass(frozen=True)
-class BSwapMultilevel:
+class BSwapMultilevel(Provenance):
     r""":math:`\sqrt{\mathrm{bSWAP}}` on a multi-level two-qubit device.
 
     Attributes

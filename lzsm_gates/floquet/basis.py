@@ -124,6 +124,7 @@ from .options import (
     _warn_truncation,
     default_kmax,
 )
+from ..version import Provenance
 
 __all__ = ["FloquetBasis", "FloquetRates", "floquet_basis"]
 
@@ -134,7 +135,7 @@ def _distance_mod(x: np.ndarray, frequency: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class FloquetBasis:
+class FloquetBasis(Provenance):
     r"""Floquet modes and quasienergies of a driven model on a batch of (A, omega) points.
 
     Build it with :func:`floquet_basis`.  Index :math:`a` of every array
@@ -380,7 +381,7 @@ def floquet_basis(
 
 
 @dataclass(frozen=True)
-class FloquetRates:
+class FloquetRates(Provenance):
     r"""Secular Floquet-Born-Markov rates on a batch of points (see :mod:`lzsm_gates.floquet.modes`).
 
     Attributes

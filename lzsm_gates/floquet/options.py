@@ -23,7 +23,7 @@ import numpy as np
 
 from ..baths import Bath
 from ..models import DrivenModel, check_hermitian
-from ..units import LZSMInputError, LZSMWarning, check_finite, check_positive
+from ..units import LZSMInputError, LZSMWarning, check_finite, check_integer, check_positive
 
 __all__ = ["Coupling", "FloquetWarning", "FloquetOptions", "default_kmax"]
 
@@ -42,14 +42,6 @@ _PARALLEL_MIN_POINTS = 2048  # grids at least this large are split over the core
 
 class FloquetWarning(LZSMWarning):
     """The sideband sum is not converged (raise ``kmax`` and/or ``n_times``)."""
-
-
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise LZSMInputError(f"{name} must be an integer in [{low}, inf), got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -85,11 +77,11 @@ class FloquetOptions:
 
     def __post_init__(self) -> None:
         if self.kmax is not None:
-            object.__setattr__(self, "kmax", _check_int("kmax", self.kmax, 0))
+            object.__setattr__(self, "kmax", check_integer("kmax", self.kmax, minimum=0))
         if self.n_times is not None:
-            object.__setattr__(self, "n_times", _check_int("n_times", self.n_times, 2))
+            object.__setattr__(self, "n_times", check_integer("n_times", self.n_times, minimum=2))
         if self.chunk_size is not None:
-            object.__setattr__(self, "chunk_size", _check_int("chunk_size", self.chunk_size, 1))
+            object.__setattr__(self, "chunk_size", check_integer("chunk_size", self.chunk_size, minimum=1))
         tol = check_positive("sideband_tol", self.sideband_tol)
         if tol.ndim != 0:
             raise LZSMInputError(f"sideband_tol must be a scalar in (0, inf), got shape {tol.shape}")
@@ -165,7 +157,7 @@ def _default_times(kmax: int) -> int:
 
 
 def _check_kmax(kmax: int) -> int:
-    return _check_int("kmax", kmax, 0)
+    return check_integer("kmax", kmax, minimum=0)
 
 
 def _couplings(couplings: Coupling | Sequence[Coupling], dim: int) -> list[tuple[np.ndarray, Bath]]:

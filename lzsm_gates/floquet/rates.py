@@ -20,6 +20,7 @@ from ..propagate import compiled_backend
 from ..units import check_finite, check_positive
 from .basis import FloquetRates, _distance_mod, floquet_basis
 from .options import _PARALLEL_MIN_POINTS, Coupling, FloquetOptions, _couplings, default_kmax
+from ..version import Provenance
 
 __all__ = ["floquet_rates", "QubitRates", "qubit_rates", "chrw_qubit_rates"]
 
@@ -132,7 +133,7 @@ def floquet_rates(
 
 
 @dataclass(frozen=True)
-class QubitRates:
+class QubitRates(Provenance):
     r"""Relaxation and dephasing rates of a driven qubit (docs: Physics, Sec. 5).
 
     Attributes

@@ -28,6 +28,7 @@ from .basis import FloquetRates, floquet_basis
 from .modes import _dagger
 from .options import KERNEL_TOL, Coupling, FloquetOptions, _couplings
 from .rates import _flat_chunks, _grid
+from ..version import Provenance
 
 __all__ = [
     "FloquetSteadyState",
@@ -83,7 +84,7 @@ def stationary_state(tensor: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class FloquetSteadyState:
+class FloquetSteadyState(Provenance):
     r"""Stationary state of the driven open system on a batch of points.
 
     Attributes

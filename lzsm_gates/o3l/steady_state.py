@@ -17,12 +17,13 @@ from ..propagate import compiled_backend
 from ..units import LZSMInputError, check_finite, check_positive
 from .model import O3LSecularWarning, _static_part, o3l_coupling, o3l_model
 from .params import O3LParams, _BATH_FIELDS, _MODEL_FIELDS, _check_params, _param_attrs
+from ..version import Provenance
 
 __all__ = ["O3LSteadyState", "o3l_steady_state", "steady_state_concurrence", "o3l_dynamics"]
 
 
 @dataclass(frozen=True)
-class O3LSteadyState:
+class O3LSteadyState(Provenance):
     r"""Steady state on a batch of points (all arrays have the batch shape first).
 
     Attributes

@@ -36,7 +36,7 @@ from qiskit.transpiler import CouplingMap, Target
 
 from ..baths import Bath
 from ..devices.spectrum import MultilevelSpectrum
-from ..units import DEFAULT_DEVICE, Device, LZSMInputError
+from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_integer
 from .device import MAX_SKEW_NS, DeviceTruth, VirtualDevice
 from .execution import Execution, execute, execution_timeline
 from .target import LZSMGateSet, SlotDurations, design_gate_set, lzsm_target, target_couplers
@@ -176,9 +176,7 @@ class LZSMBackend(BackendV2):
         if unknown:
             raise LZSMInputError(f"unknown run options {sorted(unknown)}; allowed: {sorted(self.options.__dict__)}")
         opts = {**self.options.__dict__, **{k: v for k, v in options.items() if v is not None or k == "seed_simulator"}}
-        shots = opts["shots"]
-        if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or shots < 1:
-            raise LZSMInputError(f"shots must be an integer >= 1, got {shots!r}")
+        opts["shots"] = check_integer("shots", opts["shots"], minimum=1)
         if opts["scheduling"] not in SCHEDULING:
             raise LZSMInputError(f"scheduling must be one of {SCHEDULING}, got {opts['scheduling']!r}")
         return opts

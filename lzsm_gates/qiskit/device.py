@@ -65,7 +65,7 @@ from ..metrics import unitary_superoperator
 from ..models import DrivenModel, coupled_qubits_model, qubit_model
 from ..noise import gate_channel, idle_channel
 from ..pulses import LZSMPulse
-from ..units import DEFAULT_DEVICE, Device, LZSMInputError
+from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_integer
 from .gates import _SWAP
 
 __all__ = ["DeviceTruth", "VirtualDevice", "MAX_SKEW_NS", "leak_to_one_channel"]
@@ -129,7 +129,7 @@ class DeviceTruth:
         """
         if not (np.isfinite(spread) and spread >= 0):
             raise LZSMInputError(f"spread must be finite and >= 0, got {spread}")
-        n = int(num_qubits)
+        n = check_integer("num_qubits", num_qubits, minimum=1)
         rng = np.random.default_rng(seed)
         lines = [f"d{q}" for q in range(n)] + [f"u{k}" for k in range(max(n - 1, 0))]
         return cls(
@@ -194,7 +194,7 @@ class VirtualDevice:
         levels: int | None = None,
     ) -> None:
         self.nominal = nominal
-        self.num_qubits = int(num_qubits)
+        self.num_qubits = check_integer("num_qubits", num_qubits, minimum=1)
         self.couplers = tuple(tuple(sorted(int(q) for q in c)) for c in couplers)
         truth = DeviceTruth.ideal(self.num_qubits) if truth is None else truth
         if truth.num_qubits != self.num_qubits:

@@ -51,6 +51,7 @@ from .device import VirtualDevice
 from .gates import LZSMPulseGate
 from .target import check_native, delay_seconds, native_gates, play_instruction, rz_idle_seconds
 from .timeline import Timeline, circuit_timeline
+from ..version import Provenance
 
 __all__ = ["Execution", "execute", "execution_timeline", "MAX_EXECUTION_QUBITS"]
 
@@ -65,7 +66,7 @@ _SUPPORTED = ("barrier", "delay", "measure", "reset", "if_else")
 
 
 @dataclass(frozen=True)
-class Execution:
+class Execution(Provenance):
     r"""Outcome of one compiled circuit on a virtual device.
 
     Attributes

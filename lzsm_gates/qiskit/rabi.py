@@ -17,6 +17,7 @@ from ..targets import resolve_target
 from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_choice, check_integer
 from .gates import LZSMGate
 from .target import LZSMGateSet, design_gate_set
+from ..version import Provenance
 
 __all__ = ["RabiGate", "rabi_gate", "RabiComparisonRow", "RabiComparison", "compare_with_rabi"]
 
@@ -122,7 +123,7 @@ class RabiComparisonRow:
 
 
 @dataclass(frozen=True)
-class RabiComparison:
+class RabiComparison(Provenance):
     r"""LZSM designs beside resonant Rabi gates on the same qubit (from :func:`compare_with_rabi`).
 
     Attributes

@@ -34,7 +34,7 @@ from qiskit.transpiler import Target
 
 from ..baths import Bath
 from ..metrics import unitary_superoperator
-from ..units import LZSMInputError, check_positive
+from ..units import LZSMInputError, check_integer
 from .gates import LZSMEntanglerGate, LZSMGate
 from .target import (
     LZSMGateSet,
@@ -49,6 +49,7 @@ from .target import (
 from .device import VirtualDevice
 from .execution import _apply, execute, execution_timeline
 from .timeline import circuit_timeline
+from ..version import Provenance
 
 __all__ = [
     "CircuitSimulation",
@@ -115,7 +116,7 @@ def _layout_permutations(circuit: QuantumCircuit) -> tuple[np.ndarray, np.ndarra
 
 
 @dataclass(frozen=True)
-class CircuitSimulation:
+class CircuitSimulation(Provenance):
     """Closed-system pulse-level simulation of one compiled circuit.
 
     Attributes
@@ -202,7 +203,7 @@ def _virtual_device(compiled: QuantumCircuit, native: Mapping[str, Gate], target
 
 
 @dataclass(frozen=True)
-class NoisyCircuitSimulation:
+class NoisyCircuitSimulation(Provenance):
     r"""Open-system pulse-level simulation of one compiled circuit.
 
     Attributes
@@ -314,7 +315,7 @@ def sample_counts(
         If the circuit has no measurements, ``shots < 1``, or an unsupported instruction
         (``c_if`` conditions, loops, non-native gates).
     """
-    shots = int(check_positive("shots", shots))
+    shots = check_integer("shots", shots, minimum=1)
     if not any(i.operation.name == "measure" for i in compiled.data):
         raise LZSMInputError("the circuit has no measurements: add measure instructions to sample counts")
     native, target = native_gates(gates)

@@ -31,7 +31,7 @@ from qiskit.transpiler import CouplingMap, InstructionProperties, Target
 
 from ..design import design_gate, design_identity
 from ..entanglers import design_bswap, design_xy_entangler
-from ..units import DEFAULT_DEVICE, Device, LZSMInputError
+from ..units import DEFAULT_DEVICE, Device, LZSMInputError, check_integer
 from .equivalences import register_entangler_equivalences
 from .gates import (
     LZSMEntanglerGate,
@@ -89,8 +89,11 @@ class LZSMGateSet:
             out["id"] = self.identity
         return out
 
-    def table(self) -> list[dict[str, Any]]:
-        """Rows ``name, qubits, duration_ns, exact_error, amplitude, frequency`` (internal units for the last two)."""
+    def rows(self) -> list[dict[str, Any]]:
+        r"""One dict per gate: ``name, qubits, duration_ns, exact_error, amplitude, frequency``.
+
+        ``amplitude`` and ``frequency`` are in units of the gap (:math:`A/\Delta`, :math:`\omega/\Delta`).
+        """
         return [
             {
                 "name": name,
@@ -103,6 +106,15 @@ class LZSMGateSet:
             for name, g in self.gates.items()
         ]
 
+    def table(self) -> str:
+        """Plain-text table of :meth:`rows`, one line per gate (to print)."""
+        lines = [f"{'gate':>10} {'qubits':>6} {'T ns':>9} {'exact err':>9} {'A/Delta':>9} {'w/Delta':>9}"]
+        for r in self.rows():
+            lines.append(
+                f"{r['name']:>10} {r['qubits']:>6} {r['duration_ns']:>9.3f} {r['exact_error']:>9.1e} "
+                f"{r['amplitude']:>9.4f} {r['frequency']:>9.4f}"
+            )
+        return "\n".join(lines)
 
 
 #: The entanglers a gate set can offer: instruction name -> (design function, gate class).
@@ -292,8 +304,7 @@ def lzsm_target(
         Fewer than one qubit, a coupling outside the device, an unknown ``single_qubit`` or
         ``entangler``, or an ``entangler`` other than the one of ``gate_set``.
     """
-    if int(num_qubits) < 1:
-        raise LZSMInputError(f"num_qubits must be >= 1, got {num_qubits}")
+    num_qubits = check_integer("num_qubits", num_qubits, minimum=1)
     if single_qubit not in ("sx", "u"):
         raise LZSMInputError(f"single_qubit must be 'sx' or 'u', got {single_qubit!r}")
     if gate_set is None:
@@ -303,8 +314,8 @@ def lzsm_target(
         if entangler is not None and _entangler_name(entangler) != gs.entangler.name:
             raise LZSMInputError(f"entangler {entangler!r} differs from the gate set's {gs.entangler.name!r}")
     register_entangler_equivalences(gs.entangler.name)
-    target = Target(description=f"LZSM gates on {device.name}", num_qubits=int(num_qubits), dt=device.dt_ns * 1e-9)
-    qubits = [(q,) for q in range(int(num_qubits))]
+    target = Target(description=f"LZSM gates on {device.name}", num_qubits=num_qubits, dt=device.dt_ns * 1e-9)
+    qubits = [(q,) for q in range(num_qubits)]
     slot = (lambda d: d) if slots is None else slots.pulse
     for name, gate in gs.gates.items():
         if gate.num_qubits == 1 and (single_qubit == "sx" or name == "id"):
@@ -318,7 +329,7 @@ def lzsm_target(
         target.add_instruction(pulse, {q: InstructionProperties(duration=slots.long_s) for q in qubits})
     rz_s = 0.0 if slots is None else slots.rz_s
     target.add_instruction(RZGate(Parameter("theta")), {q: InstructionProperties(duration=rz_s, error=0.0) for q in qubits})
-    edges = _edges(int(num_qubits), coupling_map, bidirectional)
+    edges = _edges(num_qubits, coupling_map, bidirectional)
     if edges:
         g = gs.entangler
         target.add_instruction(g, {e: InstructionProperties(duration=slot(g.duration_s), error=g.error) for e in edges})
