@@ -332,7 +332,9 @@ def calibrate_gate(
     pulse = nominal.pulse
     try:
         curve = _curve_points(nominal, model, (0.85, 0.93, 1.07, 1.15))
-        fit, pulse = run("identification", DeviceIdentification(qubit, nominal.pulse, curve, model, device, backend), nominal.pulse)
+        unit = [] if nominal.target.probability > 0.75 else [(p.amplitude, p.frequency) for p in (design_gate("x", device, n_refine=1).best.pulse,)]
+        fit, pulse = run("identification", DeviceIdentification(qubit, nominal.pulse, curve, model, device, backend, extra_points=unit),
+                         nominal.pulse)
         half = redesign(half_design, model, fit.theta, start=half_design.pulse)
         fit, pulse = run("frame (Ramsey)", FrameCalibration(qubit, half, model, fit.theta, device, backend, prior=prior), pulse)
         for r in range(max_rounds):

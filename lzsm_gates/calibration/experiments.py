@@ -51,9 +51,15 @@ __all__ = [
     "ErrorAmplification",
     "measured_settings",
     "PARAMETER_BOUNDS",
+    "DEFAULT_FREE",
 ]
 
 Setting = tuple[Operation, ...]
+
+_FITTED_STARTS = 4
+
+#: Parameters fitted by default: all but the line curvature ``kappa`` (settings near one frequency do not determine it).
+DEFAULT_FREE = np.array([True, True, False, True, True])
 
 #: Fit bounds of ``theta`` (gap, scale, kappa, p10, p01).
 PARAMETER_BOUNDS = (np.array([0.7, 0.3, -0.5, 0.0, 0.0]), np.array([1.3, 2.0, 0.5, 0.3, 0.3]))
@@ -117,7 +123,7 @@ class DeviceModelAnalysis(BaseAnalysis):
         opts.prior = ([], np.zeros(0), np.zeros(0))
         opts.theta0 = None
         opts.starts = None
-        opts.free = np.ones(len(PARAMETERS), dtype=bool)
+        opts.free = DEFAULT_FREE.copy()
         opts.plot = True
         return opts
 
@@ -149,11 +155,19 @@ def fit_settings(
     """Maximum-likelihood fit of the device model to counts of settings, from the best of ``theta0`` and ``starts``."""
     lower, upper = PARAMETER_BOUNDS
     candidates = [np.asarray(theta0, float)] + ([] if starts is None else list(np.asarray(starts, float)))
-    if len(candidates) > 1:  # pick the start with the smallest weighted squared misfit
+    if len(candidates) > 1:  # fit from the few starts with the smallest weighted squared misfit, keep the likeliest
         freq = ones / shots
         cost = [np.sum(shots * (model.probabilities(settings, c) - freq) ** 2) for c in candidates]
-        candidates = [candidates[int(np.argmin(cost))]]
-    return fit_binomial(lambda t: model.probabilities(settings, t), candidates[0], ones, shots, lower=lower, upper=upper, free=free)
+        candidates = [candidates[i] for i in np.argsort(cost)[:_FITTED_STARTS]]
+    fits = []
+    for start in candidates:
+        try:
+            fits.append(fit_binomial(lambda t: model.probabilities(settings, t), start, ones, shots, lower=lower, upper=upper, free=free))
+        except ConvergenceError:
+            continue
+    if not fits:
+        raise ConvergenceError("no start of the fit reached a maximum with a regular Fisher information")
+    return min(fits, key=lambda f: f.deviance)
 
 
 def _fit_figure(model: SlotModel, settings: Sequence[Setting], measured: np.ndarray, fit: LikelihoodFit) -> plt.Figure:
@@ -246,6 +260,8 @@ class DeviceIdentification(SequenceExperiment):
     curve : sequence of (float, float)
         Predicted operating points :math:`(A, \omega)` near the design (e.g. from
         :func:`~lzsm_gates.design.operating_curve`).
+    extra_points : sequence of (float, float)
+        Further single pulses, e.g. a point with :math:`P \approx 1` that pins the readout error :math:`p(0|1)`.
     slot_model, device, backend :
         As in :class:`SequenceExperiment`.
     amplitude_factors : sequence of float
@@ -256,13 +272,14 @@ class DeviceIdentification(SequenceExperiment):
 
     def __init__(
         self, physical_qubit: int, design: LZSMPulse, curve: Sequence[tuple[float, float]], slot_model: SlotModel, device: Device,
-        backend: Any = None, *, amplitude_factors: Sequence[float] = (0.8, 0.9, 1.1, 1.2), starts: np.ndarray | None = None,
+        backend: Any = None, *, amplitude_factors: Sequence[float] = (0.5, 0.75, 1.0, 1.25, 1.5), starts: np.ndarray | None = None,
+        extra_points: Sequence[tuple[float, float]] = (),
     ) -> None:
-        settings: list[Setting] = [()]
+        settings: list[Setting] = [()] + [(Pulse(LZSMPulse(a, w)),) for a, w in extra_points]
         settings += [(Pulse(_scaled(design, amplitude=design.amplitude * f)),) for f in amplitude_factors]
         settings += [(Pulse(_scaled(design, a, w)),) for a, w in curve]
         if starts is None:
-            g, s = np.meshgrid(np.linspace(0.9, 1.1, 11), np.linspace(0.6, 1.4, 33), indexing="ij")
+            g, s = np.meshgrid(np.linspace(0.9, 1.1, 15), np.linspace(0.6, 1.4, 33), indexing="ij")
             starts = np.column_stack([g.ravel(), s.ravel(), np.zeros(g.size), np.full(g.size, 0.02), np.full(g.size, 0.02)])
         super().__init__(physical_qubit, settings, slot_model, np.array([1.0, 1.0, 0.0, 0.02, 0.02]), device, backend, starts=starts)
 
