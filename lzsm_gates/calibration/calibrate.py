@@ -21,6 +21,7 @@ so :math:`E[1 - F] = \mathrm{Tr}(K\Sigma)` for the fit covariance :math:`\Sigma`
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -302,7 +303,9 @@ def calibrate_gate(
         nonlocal prior
         exp.set_run_options(shots=int(shots), seed_simulator=int(rng.integers(2**31)))
         data = exp.run().block_for_results()
-        res = data.analysis_results("device_model", dataframe=False)
+        with warnings.catch_warnings():  # the result object (not a dataframe row) carries the fit in its extra
+            warnings.simplefilter("ignore", DeprecationWarning)
+            res = data.analysis_results("device_model", dataframe=False)
         extra = res.extra
         fit: LikelihoodFit = extra["fit"]
         prior = (extra["settings"], extra["ones"], extra["shots"])

@@ -127,7 +127,7 @@ def fit_binomial(
         sol = least_squares(lambda y: (probability(full(y)) - freq) * w, x, bounds=(lo, hi), x_scale="jac", method="trf")
         moved = np.max(np.abs(sol.x - x) / np.maximum(np.abs(x), 1e-3))
         x = sol.x
-        if moved < 1e-9:
+        if moved < 1e-7:
             break
     theta = full(x)
     jac = _jacobian(probability, theta, free, step)
