@@ -36,7 +36,7 @@ def test_model_reproduces_backend_probabilities_exactly():
 
 
 def test_fit_recovers_parameters_within_uncertainty_on_synthetic_data():
-    """Known truth, binomial shot noise: every fitted parameter within 2 reported standard errors in >= 90% of seeds."""
+    """Known truth, binomial shot noise: each fitted parameter within 2 reported standard errors in >= 90% of seeds."""
     model = SlotModel(25.2, 1.26)
     lower, upper = PARAMETER_BOUNDS
     free = np.array([True, True, False, True, True])
@@ -46,15 +46,15 @@ def test_fit_recovers_parameters_within_uncertainty_on_synthetic_data():
                 *[(Pulse(half),) + (Pulse(gate),) * n for n in (1, 2, 4, 8)]]
     shots = np.full(len(settings), 1000)
     inside = []
-    for seed in range(10):
+    for seed in range(20):
         rng = np.random.default_rng(seed)
         truth = np.array([1 + rng.uniform(-0.05, 0.05), 1 + rng.uniform(-0.1, 0.1), 0.0, rng.uniform(0.01, 0.03), rng.uniform(0.01, 0.03)])
         ones = rng.binomial(shots, model.probabilities(settings, truth))
         start = truth + np.array([0.01, -0.02, 0.0, 0.01, -0.005])
         fit = fit_binomial(lambda t: model.probabilities(settings, t), start, ones, shots, lower=lower, upper=upper, free=free)
-        inside.append(np.all(np.abs(fit.theta - truth)[free] <= 2 * fit.stderr[free]))
+        inside.append(np.abs(fit.theta - truth)[free] <= 2 * fit.stderr[free])
         assert fit.deviance / fit.dof < 5
-    assert np.mean(inside) >= 0.9, inside
+    assert np.all(np.mean(inside, axis=0) >= 0.9), np.mean(inside, axis=0)
 
 
 def test_fit_refuses_bad_counts():

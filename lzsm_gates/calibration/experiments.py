@@ -58,8 +58,10 @@ Setting = tuple[Operation, ...]
 
 _FITTED_STARTS = 4
 
-#: Parameters fitted by default: all but the line curvature ``kappa`` (settings near one frequency do not determine it).
+#: Parameters fitted by default: all but the line curvature ``kappa``, which :class:`DeviceIdentification` alone
+#: does not determine; the later experiments, fitted jointly with it, free ``kappa`` as well.
 DEFAULT_FREE = np.array([True, True, False, True, True])
+_ALL_FREE = np.ones(len(PARAMETERS), dtype=bool)
 
 #: Fit bounds of ``theta`` (gap, scale, kappa, p10, p01).
 PARAMETER_BOUNDS = (np.array([0.7, 0.3, -0.5, 0.0, 0.0]), np.array([1.3, 2.0, 0.5, 0.3, 0.3]))
@@ -306,7 +308,7 @@ class FrameCalibration(SequenceExperiment):
             tau = round(float(device.time_from_ns(d)) / dt) * dt
             for phi in (0.0, np.pi / 2):
                 settings.append((Pulse(half_pulse), VirtualZ(phi), Delay(tau), Pulse(half_pulse)))
-        super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior)
+        super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior, free=_ALL_FREE if prior else None)
 
 
 class ErrorAmplification(SequenceExperiment):
@@ -328,4 +330,4 @@ class ErrorAmplification(SequenceExperiment):
             raise LZSMInputError(f"repetitions must be >= 1, got {list(repetitions)}")
         settings: list[Setting] = [(Pulse(half_pulse),) + (Pulse(gate),) * int(n) for n in repetitions]
         settings += [(Pulse(gate),) * int(n) for n in repetitions if n > 1][:2]
-        super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior)
+        super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior, free=_ALL_FREE if prior else None)

@@ -1,15 +1,14 @@
-r"""Maximum likelihood under shot noise: binomial counts, Fisher scoring, covariance from the Fisher information.
+r"""Maximum likelihood under shot noise: binomial counts, deviance residuals, covariance from the Fisher information.
 
 Setting :math:`i` was measured :math:`n_i` times and recorded 1 :math:`k_i`
 times; the model gives the probability :math:`p_i(\theta)`.  The
 log-likelihood :math:`\ell = \sum_i k_i\ln p_i + (n_i - k_i)\ln(1 - p_i)`
-has the expected Fisher information
+is maximal where the deviance :math:`D` below is minimal, so the fit is a
+least-squares problem in the *deviance residuals*
+:math:`r_i = \mathrm{sign}(k_i/n_i - p_i)\sqrt{D_i}` (:math:`D = \sum_i D_i`).
+The covariance of the estimate is the inverse of the expected Fisher information
 :math:`F = J^\mathsf{T} W J`, :math:`J_{ij} = \partial p_i/\partial\theta_j`,
-:math:`W = \mathrm{diag}(n_i/(p_i(1 - p_i)))`.  Fisher scoring is
-Gauss-Newton on the Pearson residuals :math:`(k_i/n_i - p_i)\sqrt{W_{ii}}`
-with the weights refreshed at every step, and converges to the maximum of
-:math:`\ell`; the covariance of the estimate is :math:`F^{-1}`.  The
-deviance :math:`D = 2\sum_i [k_i\ln(k_i/n_ip_i) + (n_i-k_i)\ln((n_i-k_i)/(n_i(1-p_i)))]`
+:math:`W = \mathrm{diag}(n_i/(p_i(1 - p_i)))`.  The deviance :math:`D = 2\sum_i [k_i\ln(k_i/n_ip_i) + (n_i-k_i)\ln((n_i-k_i)/(n_i(1-p_i)))]`
 is :math:`\chi^2`-distributed with (settings - parameters) degrees of
 freedom when the model is right: a large value means the model does not
 describe the device.
@@ -25,7 +24,7 @@ from scipy.optimize import least_squares
 
 from ..units import ConvergenceError, LZSMInputError
 
-__all__ = ["LikelihoodFit", "fit_binomial", "binomial_deviance"]
+__all__ = ["LikelihoodFit", "fit_binomial", "binomial_deviance", "deviance_residuals"]
 
 _P_FLOOR = 1e-9
 
@@ -57,14 +56,19 @@ class LikelihoodFit:
         return np.sqrt(np.clip(np.diag(self.covariance), 0.0, None))
 
 
-def binomial_deviance(ones: np.ndarray, shots: np.ndarray, p: np.ndarray) -> float:
-    """Deviance of counts against probabilities (module docstring)."""
+def deviance_residuals(ones: np.ndarray, shots: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Signed square roots of the per-setting deviances (module docstring)."""
     p = np.clip(p, _P_FLOOR, 1 - _P_FLOOR)
     k, n = ones, shots
     with np.errstate(divide="ignore", invalid="ignore"):
         a = np.where(k > 0, k * np.log(k / (n * p)), 0.0)
         b = np.where(n - k > 0, (n - k) * np.log((n - k) / (n * (1 - p))), 0.0)
-    return float(2 * np.sum(a + b))
+    return np.sign(k / n - p) * np.sqrt(np.clip(2 * (a + b), 0.0, None))
+
+
+def binomial_deviance(ones: np.ndarray, shots: np.ndarray, p: np.ndarray) -> float:
+    """Deviance of counts against probabilities (module docstring)."""
+    return float(np.sum(deviance_residuals(ones, shots, p) ** 2))
 
 
 def fit_binomial(
@@ -77,7 +81,6 @@ def fit_binomial(
     upper: np.ndarray,
     free: np.ndarray | None = None,
     step: float = 1e-6,
-    iterations: int = 6,
 ) -> LikelihoodFit:
     r"""Maximum-likelihood fit of ``probability(theta)`` to binomial counts (module docstring).
 
@@ -95,8 +98,6 @@ def fit_binomial(
         Which parameters are fitted (default all).
     step : float
         Relative finite-difference step of the Jacobian.
-    iterations : int
-        Weight refreshes of the scoring.
 
     Raises
     ------
@@ -117,18 +118,9 @@ def fit_binomial(
         t[free] = x
         return t
 
-    x = theta0[free]
-    freq = ones / shots
-    for _ in range(iterations):
-        p = np.clip(probability(full(x)), _P_FLOOR, 1 - _P_FLOOR)
-        # weights from the current model, floored so that settings with 0 or n ones keep a finite weight
-        pw = np.clip(p, 0.5 / shots, 1 - 0.5 / shots)
-        w = np.sqrt(shots / (pw * (1 - pw)))
-        sol = least_squares(lambda y: (probability(full(y)) - freq) * w, x, bounds=(lo, hi), x_scale="jac", method="trf")
-        moved = np.max(np.abs(sol.x - x) / np.maximum(np.abs(x), 1e-3))
-        x = sol.x
-        if moved < 1e-7:
-            break
+    sol = least_squares(lambda y: deviance_residuals(ones, shots, probability(full(y))), theta0[free], bounds=(lo, hi),
+                        x_scale="jac", method="trf", xtol=1e-12, ftol=1e-12)
+    x = sol.x
     theta = full(x)
     jac = _jacobian(probability, theta, free, step)
     p = np.clip(probability(theta), _P_FLOOR, 1 - _P_FLOOR)
