@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_calibration.py`` (the full study: 20 random virtual devices,
 targets X, SX and H, the baseline on 3 of the devices); ``--devices``, ``--baseline-devices``,
-``--grid``, ``--shots`` and ``--workers`` (processes) change it.
+``--grid``, ``--shots``, ``--workers`` (processes) and ``--first`` (first device seed) change it.
 
 Virtual devices (:class:`lzsm_gates.DeviceTruth`, seeded): gap off by up to 5 %, amplitude
 transfer scale off by up to 10 %, a first-order low-pass line (cutoff 10-30 gaps), readout
@@ -120,12 +120,14 @@ def scan_baseline(args: tuple[int, str, int, int]) -> dict:
             "true_error": true_gate_error(backend, best, name), "seconds": time.perf_counter() - t0}
 
 
-def run(devices: int = 20, baseline_devices: int = 3, grid: int = 64, shots: int = 1000, workers: int = 1) -> dict:
+def run(devices: int = 20, baseline_devices: int = 3, grid: int = 64, shots: int = 1000, workers: int = 1, first: int = 0) -> dict:
     t0 = time.perf_counter()
+    seeds = range(first, first + devices)
     with ProcessPoolExecutor(workers) as pool:
-        ours = [row for rows in pool.map(calibrate_device, [(s, shots) for s in range(devices)]) for row in rows]
-        base = list(pool.map(scan_baseline, [(s, t, grid, shots) for s in range(baseline_devices) for t in TARGETS]))
-    out: dict = {"benchmark": f"calibration of X, SX, H on {devices} random virtual devices vs a {grid}x{grid} P(A, omega) scan"}
+        ours = [row for rows in pool.map(calibrate_device, [(s, shots) for s in seeds]) for row in rows]
+        base = list(pool.map(scan_baseline, [(s, t, grid, shots) for s in seeds[:baseline_devices] for t in TARGETS]))
+    out: dict = {"benchmark": f"calibration of X, SX, H on {devices} random virtual devices (seeds {first}..{first + devices - 1}) "
+                              f"vs a {grid}x{grid} P(A, omega) scan"}
     for name in TARGETS:
         rows = [r for r in ours if r["target"] == name]
         errs = np.array([r["true_error"] for r in rows])
@@ -156,8 +158,9 @@ def main() -> None:
     parser.add_argument("--grid", type=int, default=64)
     parser.add_argument("--shots", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--first", type=int, default=0, help="seed of the first device (to run the study in parts)")
     a = parser.parse_args()
-    write_row("calibration", run(a.devices, a.baseline_devices, a.grid, a.shots, a.workers))
+    write_row("calibration", run(a.devices, a.baseline_devices, a.grid, a.shots, a.workers, a.first))
 
 
 if __name__ == "__main__":

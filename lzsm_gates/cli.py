@@ -201,6 +201,44 @@ def _circuit(args: argparse.Namespace) -> int:
     return 0
 
 
+@_command("calibrate")
+def _calibrate(args: argparse.Namespace) -> int:
+    """Calibrate one gate on a simulated, miscalibrated device, printing each step (needs the calibration extra)."""
+    try:
+        from .calibration import calibrate_gate
+    except ImportError as exc:
+        raise LZSMInputError(str(exc)) from exc
+    from .qiskit import DeviceTruth, LZSMBackend
+
+    device = Device.from_gap(args.gap_mhz, "MHz", name=f"qubit-{args.gap_mhz:g}MHz")
+    truth = DeviceTruth((args.gap_offset,), {"d0": args.scale}, cutoff=args.cutoff, readout=((args.readout, args.readout),))
+    print(f"simulated device: nominal gap {args.gap_mhz:g} MHz; hidden: gap offset {args.gap_offset:+g}, amplitude scale "
+          f"{args.scale:g}, line cutoff {args.cutoff:g} gaps, readout errors {args.readout:g}")
+    backend = LZSMBackend(device, 1, truth=truth)
+    report = calibrate_gate(backend, args.target, shots=args.shots, tolerance=args.tolerance, max_rounds=args.max_rounds,
+                            seed=args.seed, log=lambda line: print(f"  {line}"))
+    print(report.table())
+    if args.plot:
+        report.plot().savefig(args.plot, dpi=120)
+        print(f"wrote {args.plot}")
+    return 0 if report.converged else 1
+
+
+def _calibrate_parser(sub: argparse._SubParsersAction) -> None:
+    k = sub.add_parser("calibrate", help="calibrate a gate on a simulated miscalibrated device in a handful of measurements")
+    k.add_argument("--target", default="x", help="single-qubit target (x, sx, h, ...; default x)")
+    k.add_argument("--gap-mhz", type=float, default=DEFAULT_DEVICE.gap_hz / 1e6, help="nominal gap Delta/2pi in MHz (default 20)")
+    k.add_argument("--gap-offset", type=float, default=0.03, help="hidden relative gap offset (default 0.03)")
+    k.add_argument("--scale", type=float, default=0.93, help="hidden amplitude transfer scale of the line (default 0.93)")
+    k.add_argument("--cutoff", type=float, default=15.0, help="hidden line cutoff in units of the gap (default 15)")
+    k.add_argument("--readout", type=float, default=0.02, help="hidden readout error p(1|0) = p(0|1) (default 0.02)")
+    k.add_argument("--shots", type=int, default=1000, help="shots per measured setting (default 1000)")
+    k.add_argument("--tolerance", type=float, default=1e-4, help="target bound on the estimated gate error (default 1e-4)")
+    k.add_argument("--max-rounds", type=int, default=4, help="error-amplification rounds at most (default 4)")
+    k.add_argument("--seed", type=int, default=1, help="seed of the shot sampling")
+    k.add_argument("--plot", default=None, help="write the calibration figure here (e.g. calibration.png)")
+
+
 def _map_parser(
     sub: argparse._SubParsersAction, name: str, help_text: str, out: str, *grids: tuple[str, list[str], str]
 ) -> argparse.ArgumentParser:
@@ -259,6 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--shots", type=int, default=1000, help="shots of the sampled counts")
     c.add_argument("--seed", type=int, default=1, help="seed of the transpiler and of the sampling")
     c.add_argument("--program", default=None, help="write the pulse program here (.npz or .json)")
+    _calibrate_parser(sub)
     return parser
 
 

@@ -82,3 +82,15 @@ def test_bad_start_converges_or_stops_with_a_reason():
         assert report.true_error <= 1e-4
     else:
         assert report.reason
+
+
+@pytest.mark.slow
+def test_cli_calibrate_prints_each_step(capsys):
+    from lzsm_gates.cli import main
+
+    status = main(["calibrate", "--target", "x", "--max-rounds", "1", "--seed", "3"])
+    out = capsys.readouterr().out
+    for step in ("identification", "frame (Ramsey)", "amplification 1", "true gate error"):
+        assert step in out
+    assert status in (0, 1)  # 1: not converged within one round, said in the output
+    assert ("converged: True" in out) == (status == 0)
