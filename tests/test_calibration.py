@@ -20,6 +20,13 @@ def test_import_lzsm_gates_does_not_load_qiskit_experiments():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_missing_extra_is_named():
+    code = ("import sys; sys.modules['qiskit_experiments'] = None\n"
+            "try:\n    import lzsm_gates.calibration\nexcept ImportError as e:\n    assert 'lzsm_gates[calibration]' in str(e), e\n"
+            "else:\n    raise SystemExit('no ImportError')")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_model_reproduces_backend_probabilities_exactly():
     # the backend's own execution path (independent code) against the calibration model at the truth
     dev = lz.DEFAULT_DEVICE

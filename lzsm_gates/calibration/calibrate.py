@@ -32,7 +32,7 @@ import numpy as np
 from qiskit.circuit import QuantumCircuit
 
 from ..design import GateDesign, design_gate, refine
-from ..metrics import average_gate_fidelity, gate_error
+from ..metrics import average_gate_fidelity
 from ..pulses import LZSMPulse
 from ..qiskit.execution import execute
 from ..qiskit.gates import LZSMPulseGate
