@@ -69,6 +69,7 @@ def calibrate_device(args: tuple[int, int]) -> list[dict]:
         rows.append({"device": seed, "target": name, "converged": r.converged, "reason": r.reason, "settings": r.settings,
                      "shots": r.shots, "true_error": r.true_error, "nominal_true_error": r.nominal_true_error,
                      "estimated_error": r.estimated_error, "seconds": time.perf_counter() - t0})
+        print(f"device {seed} {name}: {r.settings} settings, true error {r.true_error:.2e}, {r.reason}", flush=True)
     return rows
 
 
@@ -142,7 +143,7 @@ def run(devices: int = 20, baseline_devices: int = 3, grid: int = 64, shots: int
             out[f"{name}_baseline_settings_median"] = float(np.median([r["settings"] for r in b]))
             out[f"{name}_baseline_shots_median"] = float(np.median([r["shots"] for r in b]))
             out[f"{name}_baseline_true_errors"] = [None if r["true_error"] is None else float(f"{r['true_error']:.3g}") for r in b]
-            out[f"{name}_settings_ratio"] = round(out[f"{name}_baseline_settings_median"] / out[f"{name}_settings_median"], 1)
+            out[f"{name}_settings_ratio"] = round(out[f"{name}_baseline_settings_median"] / max(out[f"{name}_settings_median"], 1.0), 1)
     out["not_converged"] = [f"device {r['device']} {r['target']}: {r['reason']}" for r in ours if not r["converged"]]
     out["shots_per_setting"] = shots
     out["wall_s"] = round(time.perf_counter() - t0, 1)

@@ -161,7 +161,8 @@ def slot_model_of(backend: Any, qubit: int, reference_frequency: float) -> SlotM
 def redesign(nominal: GateDesign, model: SlotModel, theta: np.ndarray, start: LZSMPulse | None = None) -> LZSMPulse:
     r"""The pulse that plays ``nominal.target`` exactly on the model ``theta`` (module docstring, step 2).
 
-    ``start`` (default the nominal pulse) seeds the exact refinement at the fitted gap.
+    ``start`` (default the nominal pulse) seeds the exact refinement at the fitted gap (at its frequency; where the
+    operating curve of the fitted device no longer passes there, from the nearest CHRW proposal of that device).
 
     Raises
     ------
@@ -171,7 +172,14 @@ def redesign(nominal: GateDesign, model: SlotModel, theta: np.ndarray, start: LZ
     g = float(theta[0])
     start = nominal.pulse if start is None else start
     seed = replace(nominal, pulse=replace(start, amplitude=model.true_amplitude(start, theta)), gap=g)
-    exact = refine(seed)
+    try:
+        exact = refine(seed)
+    except ConvergenceError:
+        # the operating curve moved away from this frequency (e.g. the tip of a closing P >= 1/2 contour):
+        # refine the nearest proposal of the fitted device instead
+        proposals = design_gate(nominal.target, nominal.device, gap=g, n_refine=0).candidates
+        near = min(proposals, key=lambda c: np.hypot(c.pulse.amplitude - seed.pulse.amplitude, c.pulse.frequency - start.frequency))
+        exact = refine(near)
     a_true, w = exact.pulse.amplitude, exact.pulse.frequency
     line = model.true_amplitude(LZSMPulse(1.0, w), theta)
     u = model.slot_unitary(LZSMPulse(a_true / line, w), theta)  # idles zero: slot = rest frame @ U_g
@@ -316,9 +324,14 @@ def calibrate_gate(
         fit: LikelihoodFit = extra["fit"]
         prior = (extra["settings"], extra["ones"], extra["shots"])
         figures.extend(data.figure(i).figure for i in range(len(data.figure_names)))
-        pulse = redesign(nominal, model, fit.theta, start=gate_start)
-        est, bound = estimated_error(pulse, model, fit)
         dev = fit.deviance / max(fit.dof, 1)
+        try:
+            pulse = redesign(nominal, model, fit.theta, start=gate_start)
+        except ConvergenceError:  # the measurements count even when no pulse can be designed from them
+            steps.append(CalibrationStep(name, len(exp.settings), int(shots) * len(exp.settings), tuple(fit.theta), tuple(fit.stderr),
+                                         dev, gate_start, float("inf"), float("inf")))
+            raise
+        est, bound = estimated_error(pulse, model, fit)
         steps.append(CalibrationStep(name, len(exp.settings), int(shots) * len(exp.settings), tuple(fit.theta), tuple(fit.stderr), dev, pulse,
                                      est, bound))
         say(f"{name}: {len(exp.settings)} settings x {shots} shots; gap {fit.theta[0]:.5f} +- {fit.stderr[0]:.1e}, "
