@@ -350,6 +350,12 @@ def calibrate_gate(
         return CalibrationReport(nominal.target.name, qubit, tuple(steps), params, pulse, nominal.pulse, est, converged, reason,
                                  true, nominal_true, tuple(figures))
 
+    def half_pulse(gate: LZSMPulse) -> LZSMPulse:
+        """A pulse with P = 1/2 on the current fit at the gate's frequency (the same line transfer as the gate)."""
+        if half_design is nominal:
+            return gate
+        return redesign(half_design, model, fit.theta, start=LZSMPulse(0.5 * gate.amplitude, gate.frequency))
+
     say(f"nominal design of {nominal.target.name}: A = {nominal.pulse.amplitude:.5f}, omega = {nominal.pulse.frequency:.5f} (units of the gap)")
     fit: LikelihoodFit | None = None
     pulse = nominal.pulse
@@ -358,7 +364,7 @@ def calibrate_gate(
         unit = [] if nominal.target.probability > 0.75 else [(p.amplitude, p.frequency) for p in (design_gate("x", device, n_refine=1).best.pulse,)]
         fit, pulse = run("identification", DeviceIdentification(qubit, nominal.pulse, curve, model, device, backend, extra_points=unit),
                          nominal.pulse)
-        half = redesign(half_design, model, fit.theta, start=half_design.pulse)
+        half = half_pulse(pulse)
         fit, pulse = run("frame (Ramsey)", FrameCalibration(qubit, half, model, fit.theta, device, backend, prior=prior), pulse)
         for r in range(max_rounds):
             if steps[-1].deviance_per_dof > MAX_DEVIANCE_PER_DOF:
@@ -366,8 +372,8 @@ def calibrate_gate(
                               f"> {MAX_DEVIANCE_PER_DOF}): calibrate the device model first")
             if r > 0 and steps[-1].error_bound <= tolerance:  # at least one amplification round confirms it
                 return report(pulse, fit, True, f"estimated gate error bound {steps[-1].error_bound:.2e} <= {tolerance:g}")
-            half = redesign(half_design, model, fit.theta, start=half_design.pulse)
-            reps = tuple(2**k for k in range(min(3 + 2 * r, 7)))
+            half = half_pulse(pulse)
+            reps = tuple(2**k for k in range(5 + 2 * r))
             fit, pulse = run(f"amplification {r + 1} (N<={reps[-1]})",
                              ErrorAmplification(qubit, pulse, half, model, fit.theta, device, backend, repetitions=reps, prior=prior), pulse)
     except ConvergenceError as exc:

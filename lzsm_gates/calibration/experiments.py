@@ -18,8 +18,9 @@ only in the settings they choose:
   fringe gives the true gap relative to the controller's frame, which sets
   the phase every idle leaves;
 * :class:`ErrorAmplification`: the gate repeated :math:`N = 1, 2, 4, \dots`
-  times after a half pulse (as in fine-amplitude experiments), so amplitude,
-  frequency and idle-phase errors grow with :math:`N`.
+  times after a half pulse (as in fine-amplitude experiments), and the half
+  pulse repeated alone, so amplitude, frequency and idle-phase errors grow
+  with :math:`N`.
 
 They run on any backend whose target offers ``lzsm_pulse``, ``rz``, ``delay``
 and ``measure`` (:class:`~lzsm_gates.qiskit.backend.LZSMBackend`).
@@ -318,7 +319,9 @@ class ErrorAmplification(SequenceExperiment):
     ----------
     physical_qubit : int
     gate, half_pulse : LZSMPulse
-        The pulse being calibrated and a pulse with :math:`P \approx 1/2` (linear sensitivity).
+        The pulse being calibrated and a pulse with :math:`P \approx 1/2` (linear sensitivity), best at the
+        gate's frequency; when it is another pulse, it is also repeated alone (its over-rotation grows with
+        :math:`N` even where the gate's error is an axis tilt that a :math:`\pi` rotation echoes away).
     repetitions : sequence of int
     """
 
@@ -329,5 +332,6 @@ class ErrorAmplification(SequenceExperiment):
         if any(int(n) < 1 for n in repetitions):
             raise LZSMInputError(f"repetitions must be >= 1, got {list(repetitions)}")
         settings: list[Setting] = [(Pulse(half_pulse),) + (Pulse(gate),) * int(n) for n in repetitions]
-        settings += [(Pulse(gate),) * int(n) for n in repetitions if n > 1][:2]
+        if half_pulse != gate:  # the half pulse repeated: its over-rotation grows linearly, which pins the line transfer
+            settings += [(Pulse(half_pulse),) * int(n) for n in repetitions if n > 1]
         super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior, free=_ALL_FREE if prior else None)
