@@ -32,7 +32,7 @@ import numpy as np
 from qiskit.circuit import QuantumCircuit
 
 from ..design import GateDesign, design_gate, refine
-from ..metrics import average_gate_fidelity
+from ..metrics import average_gate_fidelity, gate_error
 from ..pulses import LZSMPulse
 from ..qiskit.execution import execute
 from ..qiskit.gates import LZSMPulseGate
@@ -307,7 +307,10 @@ def calibrate_gate(
     if not nominal.refined:
         raise ConvergenceError(f"the nominal design of {nominal.target.name} is not exactly refined")
     model = slot_model_of(backend, qubit, nominal.pulse.frequency)
-    half_design = design_gate("sx", device, n_refine=1).best if nominal.target.probability > 0.75 else nominal
+    sx = resolve_target("sx")
+    half_design = nominal if gate_error(sx.matrix, nominal.target.matrix) < 1e-9 else design_gate(sx, device, n_refine=1).best
+    # small-drive estimate of the amplitude with P = 1/2 at the gate's frequency: P ~ sin^2(c A)
+    half_ratio = (np.pi / 4) / np.arcsin(np.sqrt(min(max(nominal.target.probability, 1e-6), 1.0)))
     rng = np.random.default_rng(seed)
     steps: list[CalibrationStep] = []
     figures: list[Any] = []
@@ -351,10 +354,10 @@ def calibrate_gate(
                                  true, nominal_true, tuple(figures))
 
     def half_pulse(gate: LZSMPulse) -> LZSMPulse:
-        """A pulse with P = 1/2 on the current fit at the gate's frequency (the same line transfer as the gate)."""
+        """A pi/2 rotation (SX) on the current fit at the gate's frequency (the same line transfer as the gate)."""
         if half_design is nominal:
             return gate
-        return redesign(half_design, model, fit.theta, start=LZSMPulse(0.5 * gate.amplitude, gate.frequency))
+        return redesign(half_design, model, fit.theta, start=LZSMPulse(half_ratio * gate.amplitude, gate.frequency))
 
     say(f"nominal design of {nominal.target.name}: A = {nominal.pulse.amplitude:.5f}, omega = {nominal.pulse.frequency:.5f} (units of the gap)")
     fit: LikelihoodFit | None = None

@@ -19,8 +19,8 @@ only in the settings they choose:
   the phase every idle leaves;
 * :class:`ErrorAmplification`: the gate repeated :math:`N = 1, 2, 4, \dots`
   times after a half pulse (as in fine-amplitude experiments), and the half
-  pulse repeated alone, so amplitude, frequency and idle-phase errors grow
-  with :math:`N`.
+  pulse repeated alone an odd number of times, so amplitude, frequency and
+  idle-phase errors grow with :math:`N`.
 
 They run on any backend whose target offers ``lzsm_pulse``, ``rz``, ``delay``
 and ``measure`` (:class:`~lzsm_gates.qiskit.backend.LZSMBackend`).
@@ -297,11 +297,15 @@ class FrameCalibration(SequenceExperiment):
         A pulse with :math:`P \approx 1/2` on the current estimate.
     delays_ns : sequence of float
         Delays, rounded to whole samples.
+    gap_span : float
+        The fit starts from gaps ``theta0[0] +- gap_span`` (a grid): the short delays pick the fringe the
+        long ones refine.
     """
 
     def __init__(
         self, physical_qubit: int, half_pulse: LZSMPulse, slot_model: SlotModel, theta0: np.ndarray, device: Device,
         backend: Any = None, *, delays_ns: Sequence[float] = (40.0, 160.0, 640.0), prior: tuple | None = None,
+        gap_span: float = 0.08,
     ) -> None:
         dt = float(device.time_from_ns(device.dt_ns))
         settings: list[Setting] = []
@@ -309,7 +313,12 @@ class FrameCalibration(SequenceExperiment):
             tau = round(float(device.time_from_ns(d)) / dt) * dt
             for phi in (0.0, np.pi / 2):
                 settings.append((Pulse(half_pulse), VirtualZ(phi), Delay(tau), Pulse(half_pulse)))
-        super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior, free=_ALL_FREE if prior else None)
+        # the fringe phase (g - 1) tau wraps at the longest delay: start the fit on a grid of gaps (robust phase estimation)
+        gaps = theta0[0] + np.linspace(-gap_span, gap_span, 241)
+        starts = np.repeat(np.asarray(theta0, float)[None, :], gaps.size, axis=0)
+        starts[:, 0] = gaps
+        super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior, free=_ALL_FREE if prior else None,
+                         starts=starts)
 
 
 class ErrorAmplification(SequenceExperiment):
@@ -319,9 +328,10 @@ class ErrorAmplification(SequenceExperiment):
     ----------
     physical_qubit : int
     gate, half_pulse : LZSMPulse
-        The pulse being calibrated and a pulse with :math:`P \approx 1/2` (linear sensitivity), best at the
-        gate's frequency; when it is another pulse, it is also repeated alone (its over-rotation grows with
-        :math:`N` even where the gate's error is an axis tilt that a :math:`\pi` rotation echoes away).
+        The pulse being calibrated and a :math:`\pi/2` rotation (linear sensitivity), best at the gate's
+        frequency; when it is another pulse, it is also repeated alone :math:`N + 1` times for even
+        :math:`N` (its over-rotation grows with :math:`N` even where the gate's error is an axis tilt that a
+        :math:`\pi` rotation echoes away).
     repetitions : sequence of int
     """
 
@@ -332,6 +342,7 @@ class ErrorAmplification(SequenceExperiment):
         if any(int(n) < 1 for n in repetitions):
             raise LZSMInputError(f"repetitions must be >= 1, got {list(repetitions)}")
         settings: list[Setting] = [(Pulse(half_pulse),) + (Pulse(gate),) * int(n) for n in repetitions]
-        if half_pulse != gate:  # the half pulse repeated: its over-rotation grows linearly, which pins the line transfer
-            settings += [(Pulse(half_pulse),) * int(n) for n in repetitions if n > 1]
+        if half_pulse != gate:  # the half pulse repeated an odd number of times ends on the equator, where its
+            # over-rotation, growing linearly, shows linearly: this pins the line transfer
+            settings += [(Pulse(half_pulse),) * (int(n) + 1) for n in repetitions if n > 1]
         super().__init__(physical_qubit, settings, slot_model, theta0, device, backend, prior=prior, free=_ALL_FREE if prior else None)
