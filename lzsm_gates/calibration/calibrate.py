@@ -368,7 +368,9 @@ def calibrate_gate(
         fit, pulse = run("identification", DeviceIdentification(qubit, nominal.pulse, curve, model, device, backend, extra_points=unit),
                          nominal.pulse)
         half = half_pulse(pulse)
-        fit, pulse = run("frame (Ramsey)", FrameCalibration(qubit, half, model, fit.theta, device, backend, prior=prior), pulse)
+        span = max(0.08, 4 * float(fit.stderr[0]))  # the Ramsey fit searches the gap identification left open
+        fit, pulse = run("frame (Ramsey)", FrameCalibration(qubit, half, model, fit.theta, device, backend, prior=prior, gap_span=span),
+                         pulse)
         for r in range(max_rounds):
             if steps[-1].deviance_per_dof > MAX_DEVIANCE_PER_DOF:
                 return report(pulse, fit, False, f"the device model does not describe the data (deviance/dof {steps[-1].deviance_per_dof:.2f} "

@@ -275,7 +275,7 @@ class DeviceIdentification(SequenceExperiment):
 
     def __init__(
         self, physical_qubit: int, design: LZSMPulse, curve: Sequence[tuple[float, float]], slot_model: SlotModel, device: Device,
-        backend: Any = None, *, amplitude_factors: Sequence[float] = (0.5, 0.75, 1.0, 1.25, 1.5), starts: np.ndarray | None = None,
+        backend: Any = None, *, amplitude_factors: Sequence[float] = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0), starts: np.ndarray | None = None,
         extra_points: Sequence[tuple[float, float]] = (),
     ) -> None:
         settings: list[Setting] = [()] + [(Pulse(LZSMPulse(a, w)),) for a, w in extra_points]
