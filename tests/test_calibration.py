@@ -69,6 +69,13 @@ def test_fit_refuses_bad_counts():
         fit_binomial(lambda t: np.full(2, 0.5), np.zeros(1), np.array([3, 1]), np.array([2, 2]), lower=np.array([-1.0]), upper=np.array([1.0]))
 
 
+def test_calibrate_refuses_bad_settings():
+    with pytest.raises(LZSMInputError, match="shots"):
+        calibrate_gate(None, "x", shots=5)
+    with pytest.raises(LZSMInputError, match="tolerance"):
+        calibrate_gate(None, "x", tolerance=0.0)
+
+
 @pytest.mark.slow
 def test_calibration_reaches_tolerance_on_miscalibrated_device():
     truth = lz.DeviceTruth((0.03,), {"d0": 0.93}, cutoff=15.0, readout=((0.02, 0.03),))
