@@ -68,6 +68,7 @@ from .cli_common import (
     _positive_in,
     _Parser,
 )
+from .cli_calibrate import _add_calibrate_parser
 from .cli_design import _add_design_parser
 from .cli_maps import _add_map_parsers
 from .units import DEFAULT_DEVICE, Device, LZSMError
@@ -236,6 +237,7 @@ def _parser() -> argparse.ArgumentParser:
     gap = DEFAULT_DEVICE.gap_hz / 1e6
     _add_design_parser(sub, gap)
     _add_map_parsers(sub)
+    _add_calibrate_parser(sub, gap)
 
     c = sub.add_parser("circuit", help="compile a circuit onto LZSM gates, simulate it at pulse level, export its pulses")
     c.add_argument("circuit", help=f"{', '.join(_BUILTIN_CIRCUITS)}, or an OpenQASM 2 file")
