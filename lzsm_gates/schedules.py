@@ -1,4 +1,5 @@
-"""Deprecated import path: pulse programs now live in :mod:`lzsm_gates.qiskit.schedules`.
+"""Deprecated import path: pulse programs now live in :mod:`lzsm_gates.qiskit.schedules`
+(Qiskit Pulse schedules in :mod:`lzsm_gates.qiskit.pulse_schedules`).
 
 ``from lzsm_gates.schedules import X`` keeps working for every public name it had.
 """
@@ -11,9 +12,8 @@ from .qiskit.schedules import (
     load_program,
     program_unitary,
     save_program,
-    schedule_unitary,
-    to_schedule,
 )
+from .qiskit.pulse_schedules import schedule_unitary, to_schedule
 
 __all__ = [
     "FrameChange",

@@ -158,7 +158,7 @@ def test_the_graph_reader_sees_real_imports():
     assert {"units", "operators"} <= GRAPH["models"][0]
     assert "cavity.model" in GRAPH["cavity.steady_state"][0]
     assert "qiskit.gates" in GRAPH["qiskit.target"][0]
-    assert "qiskit.pulse" in GRAPH["qiskit.schedules"][1]
+    assert "qiskit.pulse" in GRAPH["qiskit.pulse_schedules"][1]
 
 
 def test_plot_hooks_only_delegate():

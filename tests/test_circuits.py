@@ -37,9 +37,8 @@ from lzsm_gates.qiskit.schedules import (
     load_program,
     program_unitary,
     save_program,
-    schedule_unitary,
-    to_schedule,
 )
+from lzsm_gates.qiskit.pulse_schedules import schedule_unitary, to_schedule
 
 DEVICE = Device()
 GATES = design_gate_set(DEVICE)

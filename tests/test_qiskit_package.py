@@ -23,7 +23,7 @@ def test_subpackage_names_are_public_at_top_level():
 
 def test_each_name_is_defined_in_one_module():
     owners = {}
-    for mod in ("gates", "equivalences", "target", "timeline", "simulation", "device", "execution", "backend", "rabi", "schedules"):
+    for mod in ("gates", "equivalences", "target", "timeline", "simulation", "device", "execution", "backend", "rabi", "schedules", "pulse_schedules"):
         m = importlib.import_module(f"lzsm_gates.qiskit.{mod}")
         for name in m.__all__:
             obj = getattr(m, name)

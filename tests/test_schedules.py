@@ -25,9 +25,8 @@ from lzsm_gates.schedules import (
     load_program,
     program_unitary,
     save_program,
-    schedule_unitary,
-    to_schedule,
 )
+from lzsm_gates.qiskit.pulse_schedules import schedule_unitary, to_schedule
 
 # 10 ps AWG: exact drive timing and frame-tracked leftovers keep the sampling error far below 1e-6
 FINE = Device(dt_ns=0.01)

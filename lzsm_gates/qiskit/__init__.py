@@ -12,13 +12,14 @@ Modules (one concept each):
 * :mod:`~lzsm_gates.qiskit.execution`: the one circuit simulation path (density matrix with classical branches);
 * :mod:`~lzsm_gates.qiskit.backend`: :class:`~lzsm_gates.qiskit.backend.LZSMBackend`, a Qiskit ``BackendV2``;
 * :mod:`~lzsm_gates.qiskit.rabi`: comparison with resonant Rabi gates;
-* :mod:`~lzsm_gates.qiskit.schedules`: sampled pulse programs and ``qiskit.pulse`` schedules.
+* :mod:`~lzsm_gates.qiskit.schedules`: sampled pulse programs (export at any dt, sampling error);
+* :mod:`~lzsm_gates.qiskit.pulse_schedules`: the programs as ``qiskit.pulse`` schedules, round trip.
 
 The names are re-exported lazily: importing this subpackage imports no
 module of Qiskit; a module (and Qiskit) is imported with the first name used
 from it.  Our code imports :mod:`qiskit.pulse` only inside
-:func:`~lzsm_gates.qiskit.schedules.to_schedule` and
-:func:`~lzsm_gates.qiskit.schedules.schedule_unitary` (Qiskit 1.3's own
+:func:`~lzsm_gates.qiskit.pulse_schedules.to_schedule` and
+:func:`~lzsm_gates.qiskit.pulse_schedules.schedule_unitary` (Qiskit 1.3's own
 ``import qiskit`` loads it too).
 """
 
@@ -47,8 +48,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "rabi": ("RabiComparison", "RabiComparisonRow", "RabiGate", "compare_with_rabi", "rabi_gate"),
     "schedules": (
         "FrameChange", "PulseProgram", "circuit_program", "gate_program", "load_program", "program_unitary",
-        "sampling_error", "save_program", "schedule_unitary", "to_schedule", "refine_on_grid",
+        "sampling_error", "save_program", "refine_on_grid",
     ),
+    "pulse_schedules": ("schedule_unitary", "to_schedule"),
 }
 
 __getattr__, __dir__ = _lazy_exports(__name__, globals(), _EXPORTS)
