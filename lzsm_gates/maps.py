@@ -47,7 +47,7 @@ from .models import DrivenModel, qubit_model
 from .propagate import evolve, period_propagator, static_propagator, steps_per_period
 from .pulses import LZSMPulse
 from .sweeps import Axis, SweepOptions, fixed_cost, run_sweep
-from .units import Device, LZSMInputError, check_finite, check_integer, check_positive
+from .units import _MAX_GAP_MULTIPLE, Device, LZSMInputError, check_finite, check_integer, check_positive
 
 __all__ = [
     "lzsm_map",
@@ -74,6 +74,10 @@ def _grid_axis(name: str, values: Any, what: str, *, positive: bool = False, uni
     checked = check_positive(label, raw) if positive else check_finite(label, raw)
     if device is not None:
         checked = device.frequency_from_hz(checked * 1e6)
+    if units == "Delta" and np.any(np.abs(checked) > _MAX_GAP_MULTIPLE):  # the range of a Device's drive bounds
+        raise LZSMInputError(
+            f"{label} must lie within {_MAX_GAP_MULTIPLE:g} gaps in magnitude, got up to {np.abs(checked).max():.3g} gaps"
+        )
     return Axis.explicit(name, checked, units=units)
 
 

@@ -1,10 +1,19 @@
 """Shared test fixtures and the independent reference integrators."""
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import settings
 from scipy.integrate import solve_ivp
 
 from lzsm_gates.models import DrivenModel
+
+# CI runs the property-based tests on a fixed sequence of examples (reproducible: a red CI is never chance);
+# local runs draw new examples every time, and a found failure prints its reproduction blob.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def reference_period_propagator(model: DrivenModel, amplitude: float, frequency: float) -> np.ndarray:

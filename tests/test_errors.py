@@ -423,3 +423,11 @@ def test_pulse_populations_in_ns_with_a_device():
     np.testing.assert_allclose(lab["t"].values, lab["t_gap"].values / (2 * np.pi * 20e6) * 1e9, rtol=1e-14)
     with pytest.raises(LZSMInputError, match="initial must be a basis state index"):
         pulse_populations(pulse, qubit_model(), 2)
+
+
+def test_map_axes_beyond_the_device_range_are_refused():
+    """Regression (found by the fuzz test in CI): amplitudes and frequencies of 9e306 gaps ran and gave NaN."""
+    with pytest.raises(LZSMInputError, match=r"amplitudes \(axis 'A'\) must lie within 10000 gaps"):
+        lzsm_map([8.99e306], [1.0], progress=False)
+    with pytest.raises(LZSMInputError, match=r"frequencies \(axis 'omega'\) must lie within 10000 gaps"):
+        lzsm_map([1.0], [8.99e306], progress=False)
