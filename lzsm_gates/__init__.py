@@ -32,10 +32,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "pulses": ("LZSMPulse", "rz", "PhysicalPulse"),
     "targets": ("SINGLE_QUBIT_NAMES", "Target", "idle_solution", "resolve_target", "to_special_unitary", "GateTarget"),
-    "sweeps": (
-        "Axis", "SweepError", "load_result", "run_sweep", "save_result", "sweep_failures", "WORK_LIMITS",
-        "SweepOptions", "SweepWarning", "WorkEstimate", "estimate_work", "fixed_cost",
-    ),
+    "sweeps": ("SweepError", "run_sweep", "sweep_failures", "SweepOptions", "SweepWarning"),
+    "sweep_grid": ("Axis",),
+    "sweep_cost": ("WORK_LIMITS", "WorkEstimate", "estimate_work", "fixed_cost"),
+    "sweep_files": ("load_result", "save_result"),
     "maps": (
         "DEFAULT_APPROXIMATIONS", "lzsm_map", "cavity_map", "error_landscape", "pulse_populations", "rate_map",
         "to_lab_units",

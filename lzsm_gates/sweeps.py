@@ -109,20 +109,9 @@ from .sweep_grid import Axis, Grid, check_axes
 from .units import LZSMError, LZSMInputError, LZSMWarning, check_integer
 from .version import __version__
 
-__all__ = [
-    "Axis",
-    "SweepOptions",
-    "SweepError",
-    "SweepWarning",
-    "WORK_LIMITS",
-    "WorkEstimate",
-    "estimate_work",
-    "fixed_cost",
-    "run_sweep",
-    "sweep_failures",
-    "save_result",
-    "load_result",
-]
+__all__ = ["SweepOptions", "SweepError", "SweepWarning", "run_sweep", "sweep_failures"]
+# Axis (sweep_grid), the cost guard (sweep_cost) and save_result / load_result (sweep_files) are also importable
+# from here; their home modules document them.
 
 _ON_ERROR = ("report", "raise")
 _MAX_LISTED_FAILURES = 10

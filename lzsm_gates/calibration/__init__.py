@@ -1,8 +1,8 @@
 r"""Calibration of LZSM gates in a handful of measurements (optional extra ``lzsm_gates[calibration]``).
 
-Experiments on Qiskit Experiments' framework (:mod:`.experiments`) fit a
-device model (:mod:`.model`) by maximum likelihood (:mod:`.likelihood`);
-:func:`calibrate_gate` (:mod:`.calibrate`) identifies the device, re-designs
+Experiments on Qiskit Experiments' framework (:mod:`~lzsm_gates.calibration.experiments`) fit a
+device model (:mod:`~lzsm_gates.calibration.model`) by maximum likelihood (:mod:`~lzsm_gates.calibration.likelihood`);
+:func:`calibrate_gate` (:mod:`~lzsm_gates.calibration.calibrate`) identifies the device, re-designs
 the gate on it, calibrates the idle frame and fine-tunes by error
 amplification, and returns a :class:`CalibrationReport`.
 

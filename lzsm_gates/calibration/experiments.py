@@ -1,11 +1,11 @@
-r"""Calibration experiments on Qiskit Experiments' framework: settings are sequences of the :mod:`.model`.
+r"""Calibration experiments on Qiskit Experiments' framework: settings are sequences of the :mod:`~lzsm_gates.calibration.model`.
 
 Every experiment here is a :class:`SequenceExperiment`: a list of settings,
-each a sequence of operations (:class:`~.model.Pulse`, :class:`~.model.Delay`,
-:class:`~.model.VirtualZ`) played from :math:`|0\rangle` and measured once,
+each a sequence of operations (:class:`~lzsm_gates.calibration.model.Pulse`, :class:`~lzsm_gates.calibration.model.Delay`,
+:class:`~lzsm_gates.calibration.model.VirtualZ`) played from :math:`|0\rangle` and measured once,
 as a Qiskit circuit of ``lzsm_pulse``, ``delay`` and ``rz`` instructions.  Its
 analysis, :class:`DeviceModelAnalysis`, fits the device model
-(:class:`~.model.SlotModel`) by maximum likelihood to the counts of this
+(:class:`~lzsm_gates.calibration.model.SlotModel`) by maximum likelihood to the counts of this
 experiment together with the counts of earlier ones (option ``prior``), and
 returns the parameters with their standard errors.  The experiments differ
 only in the settings they choose:
@@ -107,17 +107,14 @@ def measured_settings(data: ExperimentData, settings: Sequence[Setting]) -> tupl
 class DeviceModelAnalysis(BaseAnalysis):
     r"""Maximum-likelihood fit of the device model to this experiment's counts and the ``prior`` ones.
 
-    Options
-    -------
-    slot_model : SlotModel
-    settings : list of Setting
-        The experiment's settings (filled by the experiment).
-    prior : tuple (settings, ones, shots)
-        Counts of earlier experiments, fitted jointly.
-    theta0 : ndarray
-        Start of the fit; ``starts`` (optional, shape (m, 5)) adds more, the best by likelihood wins.
-    free : ndarray of bool
-        Which of ``(gap, scale, kappa, p10, p01)`` are fitted.
+    Analysis options:
+
+    * ``slot_model`` (:class:`~lzsm_gates.calibration.model.SlotModel`): the device model.
+    * ``settings`` (list of ``Setting``): the experiment's settings (filled by the experiment).
+    * ``prior`` (tuple ``(settings, ones, shots)``): counts of earlier experiments, fitted jointly.
+    * ``theta0`` (ndarray): start of the fit; ``starts`` (optional, shape ``(m, 5)``) adds more, the best by
+      likelihood wins.
+    * ``free`` (ndarray of bool): which of ``(gap, scale, kappa, p10, p01)`` are fitted.
     """
 
     @classmethod
