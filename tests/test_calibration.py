@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("qiskit_experiments")
 
 import lzsm_gates as lz  # noqa: E402
-from lzsm_gates.calibration import Delay, Pulse, SlotModel, VirtualZ, calibrate_gate, fit_binomial  # noqa: E402
+from lzsm_gates.calibration import Delay, Pulse, SlotModel, VirtualZ, calibrate_bswap, calibrate_gate, fit_binomial, slot_model_of  # noqa: E402
 from lzsm_gates.calibration.experiments import PARAMETER_BOUNDS, sequence_circuit  # noqa: E402
 from lzsm_gates.pulses import LZSMPulse  # noqa: E402
 from lzsm_gates.units import LZSMInputError  # noqa: E402
@@ -40,6 +40,37 @@ def test_model_reproduces_backend_probabilities_exactly():
     seqs = [(), (Pulse(p1),), (Pulse(p1), Pulse(p2)), (Pulse(p2),) * 5, (Pulse(p1), VirtualZ(0.7), Delay(500 * dt), Pulse(p2))]
     backend_p = [be.execute(sequence_circuit(s, dev, i)).probabilities.get(1, 0.0) for i, s in enumerate(seqs)]
     np.testing.assert_allclose(model.probabilities(seqs, theta), backend_p, atol=1e-12)
+
+
+def test_coupler_block_model_reproduces_backend_probabilities_exactly():
+    # coupler pulses on a pair from |00>, read on its first qubit: the 4x4 execution of the backend against the
+    # {00, 11}-block model in its scaled units (gap (g1 + g2) / 2, amplitude and frequency halved, times doubled)
+    dev, wc = lz.DEFAULT_DEVICE, 15.0
+    truth = lz.DeviceTruth((0.03, -0.01), {"u0": 0.93}, cutoff=wc, readout=((0.02, 0.03), (0.01, 0.04)))
+    be = lz.LZSMBackend(dev, 2, [(0, 1)], truth=truth)
+    w0 = 1.78
+    model = slot_model_of(be, (0, 1), w0)
+    assert model.coupler
+    theta = np.array([1.01, 0.93 / np.sqrt(1 + (2 * w0 / wc) ** 2), 0.0, 0.02, 0.03])
+    p1, p2 = LZSMPulse(0.5, w0, 1.0, 0.5), LZSMPulse(0.3, w0, 0.4, 2.0)
+    dt = 2 * float(dev.time_from_ns(dev.dt_ns))
+    seqs = [(), (Pulse(p1),), (Pulse(p1), Pulse(p2)), (Pulse(p2),) * 3, (Pulse(p1), VirtualZ(0.7), Delay(300 * dt), Pulse(p2))]
+    backend_p = [be.execute(sequence_circuit(s, dev, i, model)).probabilities.get(1, 0.0) for i, s in enumerate(seqs)]
+    np.testing.assert_allclose(model.probabilities(seqs, theta), backend_p, atol=1e-12)
+
+
+def test_bswap_calibration_reaches_tolerance_on_miscalibrated_pair():
+    # coupler line 6% weak (and a low-pass line), both gaps ~2% high, 0.3% apart: the {01, 10} block's mismatch error
+    # (~6e-5, not calibrated) stays well below the tolerance
+    truth = lz.DeviceTruth((0.02, 0.017), {"u0": 0.94}, cutoff=15.0, readout=((0.02, 0.03), (0.01, 0.02)))
+    be = lz.LZSMBackend(lz.DEFAULT_DEVICE, 2, [(0, 1)], truth=truth)
+    report = calibrate_bswap(be, (0, 1), seed=1)
+    assert report.converged, report.reason  # on this device it must converge
+    assert report.nominal_true_error > 3e-3  # the miscalibration matters
+    assert report.true_error <= 1e-3 and report.true_error < report.nominal_true_error / 50
+    gap, gap_err = report.parameters["gap"]
+    assert abs(gap - 1.0185) < 4 * gap_err  # the block gap is the mean of the two true gaps
+    assert report.gate().name == "sqrt_bswap" and report.shots == 1000 * report.settings
 
 
 def test_fit_recovers_parameters_within_uncertainty_on_synthetic_data():

@@ -17,7 +17,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "lzsm_gates.calibration needs qiskit-experiments: install the extra with pip install 'lzsm_gates[calibration]'"
     ) from exc
 
-from .calibrate import CalibrationReport, CalibrationStep, calibrate_gate, estimated_error, redesign, slot_model_of, true_gate_error
+from .calibrate import CalibrationReport, CalibrationStep, calibrate_bswap, calibrate_gate, estimated_error, redesign, slot_model_of, true_gate_error
 from .experiments import (
     DeviceIdentification,
     DeviceModelAnalysis,
@@ -32,6 +32,7 @@ __all__ = [
     "CalibrationReport",
     "CalibrationStep",
     "calibrate_gate",
+    "calibrate_bswap",
     "estimated_error",
     "redesign",
     "slot_model_of",

@@ -31,13 +31,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-from qiskit.circuit import QuantumCircuit
+from qiskit.circuit import Gate, QuantumCircuit
 from qiskit.providers import Options
 from qiskit_experiments.framework import AnalysisResultData, BaseAnalysis, BaseExperiment, ExperimentData
 from uncertainties import ufloat
 
+from ..entanglers import BSwapDesign, bswap_target
+from ..metrics import gate_error
+from ..models import coupled_qubits_model
 from ..pulses import LZSMPulse
-from ..qiskit.gates import LZSMPulseGate
+from ..qiskit.gates import LZSMPulseGate, LZSMSqrtBSwapGate
 from ..units import ConvergenceError, Device, LZSMInputError
 from .likelihood import LikelihoodFit, fit_binomial
 from .model import PARAMETERS, Delay, Operation, Pulse, SlotModel, VirtualZ
@@ -53,6 +56,7 @@ __all__ = [
     "FrameCalibration",
     "ErrorAmplification",
     "measured_settings",
+    "pulse_instruction",
     "PARAMETER_BOUNDS",
     "DEFAULT_FREE",
 ]
@@ -70,19 +74,33 @@ _ALL_FREE = np.ones(len(PARAMETERS), dtype=bool)
 PARAMETER_BOUNDS = (np.array([0.7, 0.3, -0.5, 0.0, 0.0]), np.array([1.3, 2.0, 0.5, 0.3, 0.3]))
 
 
-def sequence_circuit(setting: Setting, device: Device, index: int) -> QuantumCircuit:
-    """The one-qubit circuit of a setting (delays in whole samples ``dt`` of ``device``)."""
-    qc = QuantumCircuit(1, 1, name=f"setting{index}")
+def pulse_instruction(pulse: LZSMPulse, device: Device, coupler: bool = False) -> Gate:
+    """The instruction that plays ``pulse`` (units of the nominal ``device``): ``lzsm_pulse`` on a qubit, or the
+    ``sqrt_bswap`` entangler carrying this coupler pulse on a pair."""
+    if not coupler:
+        return LZSMPulseGate(pulse.amplitude, pulse.frequency, pulse.idle_before, pulse.idle_after)
+    error = float(gate_error(bswap_target(), pulse.propagator(coupled_qubits_model(1.0, 1.0))))
+    return LZSMSqrtBSwapGate(BSwapDesign(pulse, 1.0, 1.0, None, error, device))
+
+
+def sequence_circuit(setting: Setting, device: Device, index: int, slot_model: SlotModel | None = None) -> QuantumCircuit:
+    """The circuit of a setting (delays in whole samples ``dt`` of ``device``): on one qubit, or on a coupled pair
+    measured on its first qubit when ``slot_model`` is a coupler's block (:mod:`~lzsm_gates.calibration.model`)."""
+    coupler = slot_model is not None and slot_model.coupler
+    k = 1.0 if slot_model is None else slot_model.time_scale
+    qc = QuantumCircuit(2 if coupler else 1, 1, name=f"setting{index}")
+    qubits = [0, 1] if coupler else [0]
     dt = float(device.time_from_ns(device.dt_ns))
     for op in setting:
         if isinstance(op, Pulse):
-            p = op.pulse
-            qc.append(LZSMPulseGate(p.amplitude, p.frequency, p.idle_before, p.idle_after), [0])
+            played = op.pulse if slot_model is None else slot_model.played(op.pulse)
+            qc.append(pulse_instruction(played, device, coupler), qubits)
         elif isinstance(op, Delay):
-            samples = op.duration / dt
+            samples = op.duration / (k * dt)
             if abs(samples - round(samples)) > 1e-6:
-                raise LZSMInputError(f"delay {op.duration} is not a whole number of samples dt = {dt}")
-            qc.delay(int(round(samples)), 0, unit="dt")
+                raise LZSMInputError(f"delay {op.duration} is not a whole number of samples dt = {k * dt} (model units)")
+            for q in qubits:
+                qc.delay(int(round(samples)), q, unit="dt")
         else:
             qc.rz(op.angle, 0)
     qc.measure(0, 0)
@@ -193,7 +211,8 @@ class SequenceExperiment(BaseExperiment):
 
     Parameters
     ----------
-    physical_qubit : int
+    physical_qubit : int or (int, int)
+        A qubit, or a coupled pair when ``slot_model`` is a coupler's block (measured on the pair's first qubit).
     settings : sequence of Setting
     slot_model : SlotModel
     theta0 : ndarray
@@ -209,7 +228,7 @@ class SequenceExperiment(BaseExperiment):
     """
 
     def __init__(
-        self, physical_qubit: int, settings: Sequence[Setting], slot_model: SlotModel, theta0: np.ndarray, device: Device,
+        self, physical_qubit: int | tuple[int, int], settings: Sequence[Setting], slot_model: SlotModel, theta0: np.ndarray, device: Device,
         backend: Any = None, *, prior: tuple | None = None, free: np.ndarray | None = None, starts: np.ndarray | None = None,
     ) -> None:
         if not settings:
@@ -220,9 +239,14 @@ class SequenceExperiment(BaseExperiment):
             analysis.set_options(prior=prior)
         if free is not None:
             analysis.set_options(free=np.asarray(free, bool))
-        super().__init__([int(physical_qubit)], analysis=analysis, backend=backend, backend_run=True)
+        qubits = [int(q) for q in np.atleast_1d(physical_qubit)]
+        if len(qubits) != (2 if slot_model.coupler else 1):
+            raise LZSMInputError(f"physical_qubit must be {'a coupled pair' if slot_model.coupler else 'one qubit'} for this slot model, "
+                                 f"got {physical_qubit!r}")
+        super().__init__(qubits, analysis=analysis, backend=backend, backend_run=True)
         self.settings = list(settings)
         self.device = device
+        self.slot_model = slot_model
 
     @classmethod
     def _default_run_options(cls) -> Options:
@@ -234,12 +258,12 @@ class SequenceExperiment(BaseExperiment):
         return Options(optimization_level=0)
 
     def circuits(self) -> list[QuantumCircuit]:
-        return [sequence_circuit(s, self.device, i) for i, s in enumerate(self.settings)]
+        return [sequence_circuit(s, self.device, i, self.slot_model) for i, s in enumerate(self.settings)]
 
     def _transpiled_circuits(self) -> list[QuantumCircuit]:
         """The circuits placed on the physical qubit as they are: ``lzsm_pulse``, ``rz``, ``delay`` and
         ``measure`` are native (a translation pass would refuse ``delay``, which targets need not list)."""
-        width = self.backend.num_qubits if self.backend is not None else self.physical_qubits[0] + 1
+        width = self.backend.num_qubits if self.backend is not None else max(self.physical_qubits) + 1
         out = []
         for circuit in self.circuits():
             placed = QuantumCircuit(width, circuit.num_clbits, name=circuit.name, metadata=circuit.metadata)
@@ -308,10 +332,10 @@ class FrameCalibration(SequenceExperiment):
         backend: Any = None, *, delays_ns: Sequence[float] = (40.0, 160.0, 640.0), prior: tuple | None = None,
         gap_span: float = 0.08,
     ) -> None:
-        dt = float(device.time_from_ns(device.dt_ns))
+        dt = float(device.time_from_ns(device.dt_ns)) * slot_model.time_scale
         settings: list[Setting] = []
         for d in delays_ns:
-            tau = round(float(device.time_from_ns(d)) / dt) * dt
+            tau = round(float(device.time_from_ns(d)) * slot_model.time_scale / dt) * dt
             for phi in (0.0, np.pi / 2):
                 settings.append((Pulse(half_pulse), VirtualZ(phi), Delay(tau), Pulse(half_pulse)))
         # the fringe phase (g - 1) tau wraps at the longest delay: start the fit on a grid of gaps (robust phase estimation)

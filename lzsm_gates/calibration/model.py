@@ -32,6 +32,19 @@ without its timing skew: the skew's frame phase is, like every common
 :math:`|0\rangle` and measure :math:`\sigma_z` (a gauge), so it cannot be
 calibrated from one gate alone and is not modelled.  Parameters are the vector
 ``theta = (g, s, kappa, p10, p01)`` (:data:`PARAMETERS`).
+
+**A coupler** (``coupler=True``).  Started in :math:`|00\rangle`, a pulse
+:math:`A\sin(\omega t)\,\sigma_x\sigma_x` on a coupled pair stays in the
+{00, 11} block, a qubit of gap :math:`\Delta_1 + \Delta_2` driven with
+amplitude :math:`A` (:mod:`lzsm_gates.entanglers`).  Halving the Hamiltonian
+and doubling time maps it onto the model above with gap
+:math:`g = (\Delta_1 + \Delta_2)/2`, amplitude :math:`A/2`, frequency
+:math:`\omega/2` and times doubled (``time_scale`` 2); each qubit's frame is
+tracked at the nominal gap, so the block's frame too, and a virtual Z on the
+first qubit is the block's :math:`R_z`.  Its readout is the first qubit's
+(:math:`|11\rangle` reads 1 there), ``s`` the coupler line's transfer.  The
+{01, 10} block (gap :math:`\Delta_1 - \Delta_2`) is not seen from
+:math:`|00\rangle`.
 """
 
 from __future__ import annotations
@@ -96,10 +109,24 @@ class SlotModel:
         Slot length :math:`L` of ``lzsm_pulse`` (internal units).
     reference_frequency : float
         :math:`\omega_\mathrm{ref}` at which ``scale`` is defined (the design frequency).
+    coupler : bool
+        The {00, 11} block of a coupler in its scaled units (module docstring); ``slot`` and
+        ``reference_frequency`` are then in those units too.
     """
 
     slot: float
     reference_frequency: float
+    coupler: bool = False
+
+    @property
+    def time_scale(self) -> float:
+        """Model time per time of the nominal device: 2 for a coupler's block, else 1."""
+        return 2.0 if self.coupler else 1.0
+
+    def played(self, pulse: LZSMPulse) -> LZSMPulse:
+        """The pulse the backend plays (units of the nominal device) for a model ``pulse``."""
+        k = self.time_scale
+        return LZSMPulse(pulse.amplitude * k, pulse.frequency * k, pulse.idle_before / k, pulse.idle_after / k)
 
     def __post_init__(self) -> None:
         if not (np.isfinite(self.slot) and self.slot > 0 and np.isfinite(self.reference_frequency) and self.reference_frequency > 0):

@@ -395,13 +395,14 @@ def play_instruction(
 
     ``rz(theta)`` and a diagonal ``u`` (:class:`LZSMUGate`) are virtual Z;
     a ``u`` is its own designed pulse (:func:`design_u_gate`); an
-    ``lzsm_pulse`` (:class:`LZSMPulseGate`) is itself; every other name is
-    the gate of ``native``.
+    ``lzsm_pulse`` (:class:`LZSMPulseGate`) is itself, and so is an entangler
+    (:class:`LZSMEntanglerGate`) that carries its own coupler pulse; every
+    other name is the gate of ``native``.
     """
     name = operation.name
     if name == "rz":
         return float(operation.params[0])
-    if isinstance(operation, LZSMPulseGate):
+    if isinstance(operation, (LZSMPulseGate, LZSMEntanglerGate)):
         return operation
     if name == "u" and isinstance(native.get("u"), LZSMUGate):
         theta, phi, lam = (float(p) for p in operation.params)
