@@ -73,6 +73,20 @@ def test_bswap_calibration_reaches_tolerance_on_miscalibrated_pair():
     assert report.gate().name == "sqrt_bswap" and report.shots == 1000 * report.settings
 
 
+def test_bswap_calibration_stops_with_a_reason_when_the_slot_is_too_short():
+    # here the re-designed block needs 2 pi more idle for its sign than the default 0.5 ns guard leaves: a clear
+    # stop; a 2 ns guard makes room and it converges
+    from lzsm_gates.qiskit.target import SlotDurations
+
+    truth = lz.DeviceTruth((-0.002, -0.004), {"u0": 1.058}, cutoff=20.0, readout=((0.02, 0.02), (0.02, 0.02)))
+    tight = calibrate_bswap(lz.LZSMBackend(lz.DEFAULT_DEVICE, 2, [(0, 1)], truth=truth), seed=1)
+    assert not tight.converged and "guard_ns" in tight.reason
+    slots = SlotDurations.for_device(lz.DEFAULT_DEVICE, guard_ns=2.0)
+    roomy = calibrate_bswap(lz.LZSMBackend(lz.DEFAULT_DEVICE, 2, [(0, 1)], truth=truth, slots=slots), seed=1)
+    assert roomy.converged, roomy.reason
+    assert roomy.true_error <= 1e-3 and roomy.true_error < roomy.nominal_true_error / 10
+
+
 def test_fit_recovers_parameters_within_uncertainty_on_synthetic_data():
     """Known truth, binomial shot noise: each fitted parameter within 2 reported standard errors in >= 90% of seeds."""
     model = SlotModel(25.2, 1.26)

@@ -205,14 +205,45 @@ def redesign(nominal: GateDesign, model: SlotModel, theta: np.ndarray, start: LZ
     # after the pulse the qubit sees g t2 + (g - 1)(L - t1 - T - t2) = t2 + (g - 1)(L - t1 - T); match g t2d
     t2 = float(np.mod(g * t2d - (g - 1) * (model.slot - t1 - 2 * np.pi / w), 2 * np.pi))
     pulse = LZSMPulse(a_true / line, w, t1, t2)
-    if model.coupler:  # the block's SU(2) sign counts against the {01, 10} block: an idle 2 pi moved from the
-        # frame-tracked rest of the slot into t2 turns the block by exp(i pi sigma_z) = -1
-        v = model.slot_unitary(pulse, theta)
-        if np.trace(bswap_target()[np.ix_([0, 3], [0, 3])].conj().T @ v).real < 0:
-            pulse = replace(pulse, idle_after=pulse.idle_after + 2 * np.pi)
+    if model.coupler:
+        pulse = _block_sign(pulse, model, theta)
     if pulse.duration > model.slot:
         raise ConvergenceError(f"the re-designed pulse ({pulse.duration:.4g}) does not fit the lzsm_pulse slot ({model.slot:.4g})")
     return pulse
+
+
+def _block_sign(pulse: LZSMPulse, model: SlotModel, theta: np.ndarray) -> LZSMPulse:
+    r"""The shortest pulse in the slot with the idles of ``pulse`` shifted so that the block is
+    :math:`+e^{-i\pi\sigma_x/4}`, not its negative: the {00, 11} block's SU(2) sign counts against the {01, 10} block.
+
+    The slot is :math:`e^{+i\phi_2\sigma_z/2}U e^{+i\phi_1\sigma_z/2}` with :math:`\phi_1 = g t_1` and
+    :math:`\phi_2 = t_2 + (g - 1)(L - t_1 - T)`; the idle solutions are :math:`\phi_{1,2} + 2\pi m_{1,2}`, of sign
+    :math:`(-1)^{m_1 + m_2}`.  The shortest one with the + sign (checked on the model) that fits the slot is kept.
+
+    Raises
+    ------
+    ConvergenceError
+        None fits the slot.
+    """
+    g = float(theta[0])
+    block = bswap_target()[np.ix_([0, 3], [0, 3])]
+    best = None
+    for m1 in (-1, 0, 1):
+        t1 = pulse.idle_before + 2 * np.pi * m1 / g
+        for m2 in (-1, 0, 1, 2):
+            t2 = pulse.idle_after + 2 * np.pi * m2 + (g - 1) * (t1 - pulse.idle_before)
+            if t1 < 0 or t2 < 0:
+                continue
+            cand = replace(pulse, idle_before=t1, idle_after=t2)
+            if cand.duration > model.slot or (best is not None and cand.duration >= best.duration):
+                continue
+            if np.trace(block.conj().T @ model.slot_unitary(cand, theta)).real > 0:
+                best = cand
+    if best is None:
+        raise ConvergenceError(f"the re-designed sqrt(bSWAP) needs one more idle of 2 pi (scaled units) for the sign of its "
+                               f"{{00, 11}} block, which does not fit the sqrt_bswap slot ({model.slot:.4g}): give the backend a "
+                               f"longer slot guard (SlotDurations.for_device(device, guard_ns=2.0))")
+    return best
 
 
 def _error_matrix(pulse: LZSMPulse, model: SlotModel, theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
