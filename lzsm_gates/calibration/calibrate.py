@@ -12,6 +12,9 @@ r"""The calibration loop: identify the device, re-design on it, calibrate the fr
    :func:`estimated_error` is at most ``tolerance`` (or the round limit, or a model
    that no longer describes the data, stops it with a reason).
 
+:func:`calibrate_bswap` runs the same loop on the {00, 11} block of a coupler
+(:class:`~.model.SlotModel` with ``coupler``) for :math:`\sqrt{\mathrm{bSWAP}}`.
+
 The estimated error of a pulse is the expected error of the fitted model's
 parameters: with the generators :math:`G_j = iV^\dagger\partial V/\partial\theta_j`
 of the slot unitary, :math:`1 - F \approx \delta\theta^\mathsf{T}K\delta\theta`,
