@@ -142,6 +142,41 @@ def _advance(rot_c: float, rot_s: float, sines: np.ndarray, cosines: np.ndarray)
 
 
 @_jit
+def _segment(
+    steps: float, span: float, period: float, omega: float, h_prev: float, since_seed: int, rot: np.ndarray
+) -> tuple[int, float, float, int]:
+    """Steps and step size of an output segment covering ``span`` of the period, under the step rule.
+
+    A new step size (not a rounding difference) sets the node-phase rotation ``rot`` and forces a reseed;
+    segments of equal steps continue the recurrence.  Returns ``(n_seg, h, h_prev, since_seed)``.
+    """
+    n_seg = max(int(math.ceil(steps * span - 1e-9)), 1) if span > 0 else 0
+    h = span * period / max(n_seg, 1)
+    if abs(h - h_prev) > 1e-12 * h:
+        rot[0], rot[1] = math.cos(omega * h), math.sin(omega * h)
+        return n_seg, h, h, RESEED
+    return n_seg, h, h_prev, since_seed
+
+
+@_jit
+def _node_weights(
+    omega: float, phase: float, t: float, h: float, since_seed: int, rot: np.ndarray, offset: float, amplitude: float,
+    sines: np.ndarray, cosines: np.ndarray, nu: np.ndarray,
+) -> int:
+    """The 14 Magnus weights ``nu`` of the step starting at ``t``; returns the steps since the last reseed.
+
+    The node phases are reseeded from sin/cos every :data:`RESEED` steps and rotated by one step otherwise.
+    """
+    if since_seed >= RESEED:
+        _seed(omega, phase, t, h, sines, cosines)
+        since_seed = 0
+    else:
+        _advance(rot[0], rot[1], sines, cosines)
+    _step_weights(h, offset + amplitude * sines[0], offset + amplitude * sines[1], offset + amplitude * sines[2], nu)
+    return since_seed + 1
+
+
+@_jit
 def _cos_sinc(x: float) -> tuple[float, float]:
     r""":math:`\cos n` and :math:`\sin n / n` of :math:`n = \sqrt{x}`.
 
@@ -176,6 +211,7 @@ def evolve_su2(
     nu = np.empty(14)
     sines = np.empty(3)
     cosines = np.empty(3)
+    rot = np.empty(2)  # cos, sin of the node-phase rotation by one step
     for p in index:
         w = frequency[p]
         a = amplitude[p]
@@ -183,22 +219,11 @@ def evolve_su2(
         period = 2 * math.pi / w
         q0, qx, qy, qz, phi = 1.0, 0.0, 0.0, 0.0, 0.0
         done = 0.0
-        h_prev, since_seed, rot_c, rot_s = -1.0, RESEED, 1.0, 0.0
+        h_prev, since_seed = -1.0, RESEED
         for k in range(fractions.size):
-            span = fractions[k] - done
-            n_seg = max(int(math.ceil(steps[p] * span - 1e-9)), 1) if span > 0 else 0
-            h = span * period / max(n_seg, 1)
-            if abs(h - h_prev) > 1e-12 * h:  # a new step size (not a rounding difference): new rotation, reseed
-                rot_c, rot_s = math.cos(w * h), math.sin(w * h)
-                h_prev, since_seed = h, RESEED
+            n_seg, h, h_prev, since_seed = _segment(steps[p], fractions[k] - done, period, w, h_prev, since_seed, rot)
             for s in range(n_seg):
-                if since_seed >= RESEED:  # segments of equal steps continue the recurrence
-                    _seed(w, phase, done * period + s * h, h, sines, cosines)
-                    since_seed = 0
-                else:
-                    _advance(rot_c, rot_s, sines, cosines)
-                since_seed += 1
-                _step_weights(h, c + a * sines[0], c + a * sines[1], c + a * sines[2], nu)
+                since_seed = _node_weights(w, phase, done * period + s * h, h, since_seed, rot, c, a, sines, cosines, nu)
                 k0 = kx = ky = kz = 0.0
                 for m in range(14):
                     k0 += nu[m] * basis[m, 0]
@@ -307,6 +332,7 @@ def evolve_dense(
     nu = np.empty(14)
     sines = np.empty(3)
     cosines = np.empty(3)
+    rot = np.empty(2)  # cos, sin of the node-phase rotation by one step
     kmat = np.empty((d, d), dtype=np.complex128)
     step = np.empty((d, d), dtype=np.complex128)
     work = np.empty((4, d, d), dtype=np.complex128)
@@ -321,22 +347,11 @@ def evolve_dense(
         for i in range(d):
             u[i, i] = 1.0
         done = 0.0
-        h_prev, since_seed, rot_c, rot_s = -1.0, RESEED, 1.0, 0.0
+        h_prev, since_seed = -1.0, RESEED
         for k in range(fractions.size):
-            span = fractions[k] - done
-            n_seg = max(int(math.ceil(steps[p] * span - 1e-9)), 1) if span > 0 else 0
-            h = span * period / max(n_seg, 1)
-            if abs(h - h_prev) > 1e-12 * h:  # a new step size (not a rounding difference): new rotation, reseed
-                rot_c, rot_s = math.cos(w * h), math.sin(w * h)
-                h_prev, since_seed = h, RESEED
+            n_seg, h, h_prev, since_seed = _segment(steps[p], fractions[k] - done, period, w, h_prev, since_seed, rot)
             for s in range(n_seg):
-                if since_seed >= RESEED:  # segments of equal steps continue the recurrence
-                    _seed(w, phase, done * period + s * h, h, sines, cosines)
-                    since_seed = 0
-                else:
-                    _advance(rot_c, rot_s, sines, cosines)
-                since_seed += 1
-                _step_weights(h, c + a * sines[0], c + a * sines[1], c + a * sines[2], nu)
+                since_seed = _node_weights(w, phase, done * period + s * h, h, since_seed, rot, c, a, sines, cosines, nu)
                 for i in range(d):
                     for j in range(d):
                         acc = 0j
