@@ -167,7 +167,12 @@ class LZSMEntanglerGate(Gate):
         :func:`~lzsm_gates.entanglers.design_xy_entangler`).
     """
 
+    #: The design name a subclass accepts (None: any entangler design).
+    design_name: str | None = None
+
     def __init__(self, design: BSwapDesign) -> None:
+        if self.design_name is not None and design.name != self.design_name:
+            raise LZSMInputError(f"{type(self).__name__} needs a {self.design_name} design, got {design.name!r}")
         super().__init__(design.name, 2, [])
         self.design = design
         self._unitary = _model_to_qiskit(design.unitary())
@@ -200,20 +205,14 @@ class LZSMEntanglerGate(Gate):
 class LZSMSqrtBSwapGate(LZSMEntanglerGate):
     r"""The :math:`\sqrt{\mathrm{bSWAP}}` entangler (one period plus idles) with the exact unitary of its pulse."""
 
-    def __init__(self, design: BSwapDesign) -> None:
-        if design.name != "sqrt_bswap":
-            raise LZSMInputError(f"LZSMSqrtBSwapGate needs a sqrt_bswap design, got {design.name!r}")
-        super().__init__(design)
+    design_name = "sqrt_bswap"
 
 
 
 class LZSMXYEntanglerGate(LZSMEntanglerGate):
     r"""The idle-free :math:`e^{+i\pi(XY + YX)/8}` entangler (one period, no idle), exact unitary of its pulse."""
 
-    def __init__(self, design: BSwapDesign) -> None:
-        if design.name != "xy_entangler":
-            raise LZSMInputError(f"LZSMXYEntanglerGate needs an xy_entangler design, got {design.name!r}")
-        super().__init__(design)
+    design_name = "xy_entangler"
 
 
 
